@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import sys
 
 import pytest
 
@@ -39,3 +40,10 @@ def etcd_binaries() -> dict[str, pathlib.Path]:
             pytest.fail(f"etcd {version} is missing: run hacking/bootstrap")
         found[version] = d
     return found
+
+
+@pytest.fixture(scope="session")
+def ansible_bin() -> pathlib.Path:
+    """The bin directory of the virtual environment running the tests, so
+    each supported ansible-core runs its own ansible-playbook."""
+    return pathlib.Path(sys.executable).parent

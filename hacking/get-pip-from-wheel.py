@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: Contributors to the containerlinux.etcd collection
+"""Stand-in for the pip bootstrap script ansible-test downloads.
+
+ansible-test runs this file as a script with pip's own command line
+(``install ... pip==X``). The pip wheel that ships inside the interpreter's
+ensurepip package runs that command, which installs the pip version
+ansible-test asked for from the package index.
+"""
+
+import glob
+import os
+import sys
+
+import ensurepip
+
+bundled = os.path.join(os.path.dirname(ensurepip.__file__), "_bundled")
+wheels = sorted(glob.glob(os.path.join(bundled, "pip-*.whl")))
+if not wheels:
+    sys.exit("get-pip: this Python has no bundled pip wheel in ensurepip")
+sys.path.insert(0, wheels[-1])
+
+from pip._internal.cli.main import main  # noqa: E402
+
+sys.exit(main(sys.argv[1:]))
