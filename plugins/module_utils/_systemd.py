@@ -301,7 +301,7 @@ def _apply_environment(
 
 
 def _show(raw: bytes) -> str:
-    return repr(raw.decode("utf-8", "replace"))
+    return "'" + raw.decode("utf-8", "backslashreplace") + "'"
 
 
 def _logical_lines(text: str) -> Iterable[Tuple[int, str]]:
