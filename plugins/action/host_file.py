@@ -1,0 +1,309 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: Contributors to the containerlinux.etcd collection
+"""Action plugin for containerlinux.etcd.host_file: puts a file on a host
+through its shell alone (no Python there)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import posixpath
+import secrets
+from typing import Any
+
+from ansible import constants as C
+from ansible.errors import AnsibleActionFail, AnsibleError
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.containerlinux.etcd.plugins.plugin_utils import (
+    _host_shell as hs,
+)
+
+ARGUMENT_SPEC = {
+    "dest": {"type": "str", "required": True, "aliases": ["path"]},
+    "content": {"type": "raw"},
+    "src": {"type": "str"},
+    "state": {
+        "type": "str",
+        "default": "present",
+        "choices": ["present", "absent"],
+    },
+    "mode": {"type": "raw"},
+    "owner": {"type": "str"},
+    "group": {"type": "str"},
+    "parents": {"type": "bool", "default": False},
+    "validate": {"type": "str"},
+    "backup": {"type": "bool", "default": False},
+}
+MUTUALLY_EXCLUSIVE = [("content", "src")]
+REQUIRED_IF = [("state", "present", ("content", "src"), True)]
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = True
+    _supports_check_mode = True
+    _supports_async = False
+
+    def _shell(self, script: str) -> dict[str, Any]:
+        return self._low_level_execute_command(script, sudoable=True)
+
+    def _fail(self, res: dict[str, Any], what: str) -> None:
+        err = (res.get("stderr") or res.get("stdout") or "").strip()
+        raise AnsibleActionFail(
+            f"{what} failed on the host (rc {res.get('rc')}): "
+            f"{err or 'no output'}"
+        )
+
+    def _data(self, args: dict[str, Any]) -> bytes:
+        content = args.get("content")
+        if content is not None:
+            if not isinstance(content, str):
+                raise AnsibleActionFail(
+                    "content must be a string, not "
+                    f"{type(content).__name__}: render structured data "
+                    "with a filter such as to_nice_json or to_nice_yaml."
+                )
+            return content.encode("utf-8", "surrogateescape")
+        try:
+            source = self._find_needle("files", args["src"])
+            real = self._loader.get_real_file(source, decrypt=True)
+        except AnsibleError as e:
+            raise AnsibleActionFail(
+                f"src {args['src']!r} cannot be read on the controller: {e}"
+            ) from e
+        try:
+            with open(real, "rb") as f:
+                return f.read()
+        finally:
+            self._loader.cleanup_tmp_file(real)
+
+    def run(
+        self, tmp: Any = None, task_vars: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        del tmp
+        _, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC,
+            mutually_exclusive=MUTUALLY_EXCLUSIVE,
+            required_if=REQUIRED_IF,
+        )
+        try:
+            if args["state"] == "absent":
+                result.update(self._absent(args))
+            else:
+                result.update(self._present(args))
+        except hs.HostShellError as e:
+            raise AnsibleActionFail(str(e)) from e
+        return result
+
+    def _want_diff(self) -> bool:
+        return bool(self._task.diff) and not self._task.no_log
+
+    def _query(
+        self,
+        dest: str,
+        owner: str | None = None,
+        group: str | None = None,
+    ) -> hs.FileState:
+        limit = int(C.MAX_FILE_SIZE_FOR_DIFF) if self._want_diff() else 0
+        script = hs.file_query_script(
+            dest, owner=owner, group=group, content_limit=limit
+        )
+        res = self._shell(script)
+        records = hs.parse_records(res["stdout"])
+        hs.check_missing(records, "containerlinux.etcd.host_file")
+        if res["rc"] != 0:
+            self._fail(res, f"reading the state of {dest!r}")
+        return hs.parse_file_query(res["stdout"])
+
+    def _absent(self, args: dict[str, Any]) -> dict[str, Any]:
+        dest = args["dest"]
+        state = self._query(dest)
+        result: dict[str, Any] = {"dest": dest, "state": "absent"}
+        if state.kind == "directory":
+            raise AnsibleActionFail(
+                f"dest {dest!r} is a directory: host_file removes files "
+                "and symbolic links only."
+            )
+        result["changed"] = state.kind != "absent"
+        if result["changed"] and self._want_diff():
+            result["diff"] = hs.content_diff(
+                dest,
+                state.content,
+                b"",
+                before_size=state.size if state.kind == "file" else 0,
+                after_size=0,
+                limit=int(C.MAX_FILE_SIZE_FOR_DIFF),
+            )
+            result["diff"]["after_header"] = f"{dest} (absent)"
+        if not result["changed"] or self._task.check_mode:
+            return result
+        res = self._shell(hs.file_remove_script(dest))
+        if res["rc"] != 0:
+            self._fail(res, f"removing {dest!r}")
+        return result
+
+    def _present(self, args: dict[str, Any]) -> dict[str, Any]:
+        dest = args["dest"]
+        directory, _ = hs.check_dest(dest)
+        mode = hs.normalize_mode(args.get("mode"))
+        owner = hs.check_account("owner", args.get("owner"))
+        group = hs.check_account("group", args.get("group"))
+        data = self._data(args)
+        sha256 = hashlib.sha256(data).hexdigest()
+        state = self._query(dest, owner, group)
+        changes = hs.file_changes(
+            state, sha256=sha256, mode=mode, owner=owner, group=group
+        )
+        if state.kind == "absent" and state.parent != "directory":
+            if state.parent == "other":
+                raise AnsibleActionFail(
+                    f"the parent {directory!r} of dest exists but is not a "
+                    "directory: remove it or choose another dest."
+                )
+            if not args["parents"]:
+                raise AnsibleActionFail(
+                    f"the directory {directory!r} of dest does not exist: "
+                    "create it first or set parents: true."
+                )
+        uid = hs.wanted_id(
+            "owner", owner, state.owner_uid, state.owner_unknown
+        )
+        gid = hs.wanted_id(
+            "group", group, state.group_gid, state.group_unknown
+        )
+        result: dict[str, Any] = {
+            "changed": bool(changes),
+            "dest": dest,
+            "state": "file",
+            "checksum": sha256,
+            "size": len(data),
+            "mode": mode or state.mode,
+            "uid": uid if uid is not None else state.uid,
+            "gid": gid if gid is not None else state.gid,
+            "owner": owner if owner is not None else state.user,
+            "group": group if group is not None else state.group,
+        }
+        if changes:
+            result["changes"] = changes
+        if changes and self._want_diff():
+            result["diff"] = self._diff(
+                dest, state, data, changes, mode, owner, group
+            )
+        if not changes or self._task.check_mode:
+            return result
+        exists = state.kind == "file"
+        if exists and "content" not in changes:
+            script = hs.file_attributes_script(
+                dest, mode=mode, owner=owner, group=group
+            )
+            res = self._shell(script)
+            if res["rc"] != 0:
+                self._fail(res, f"setting the mode and owner of {dest!r}")
+            return result
+        backup = None
+        if args["backup"] and exists:
+            stamp = datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")
+            backup = f"{dest}.{stamp}~"
+        written = self._write(
+            args, dest, data, exists, mode, owner, group, backup
+        )
+        result.update(
+            mode=written.mode,
+            uid=written.uid,
+            gid=written.gid,
+            owner=written.user,
+            group=written.group,
+        )
+        if backup:
+            result["backup_file"] = backup
+        return result
+
+    def _diff(
+        self,
+        dest: str,
+        state: hs.FileState,
+        data: bytes,
+        changes: list[str],
+        mode: str | None,
+        owner: str | None,
+        group: str | None,
+    ) -> list[dict[str, Any]]:
+        limit = int(C.MAX_FILE_SIZE_FOR_DIFF)
+        diffs: list[dict[str, Any]] = []
+        if "create" in changes or "content" in changes:
+            diffs.append(
+                hs.content_diff(
+                    dest,
+                    state.content,
+                    data,
+                    before_size=state.size if state.kind == "file" else None,
+                    after_size=len(data),
+                    limit=limit,
+                )
+            )
+        attrs = [c for c in changes if c in ("mode", "owner", "group")]
+        if attrs:
+            diffs.append(
+                {
+                    "before_header": f"{dest} (attributes)",
+                    "after_header": f"{dest} (attributes)",
+                    "before": hs.attributes_text(
+                        state.mode if "mode" in attrs else None,
+                        state.user if "owner" in attrs else None,
+                        state.group if "group" in attrs else None,
+                    ),
+                    "after": hs.attributes_text(
+                        mode if "mode" in attrs else None,
+                        owner if "owner" in attrs else None,
+                        group if "group" in attrs else None,
+                    ),
+                }
+            )
+        return diffs
+
+    def _write(
+        self,
+        args: dict[str, Any],
+        dest: str,
+        data: bytes,
+        exists: bool,
+        mode: str | None,
+        owner: str | None,
+        group: str | None,
+        backup: str | None,
+    ) -> hs.FileState:
+        tmpdir = self._make_tmp_path()
+        try:
+            src = posixpath.join(tmpdir, "source")
+            self._transfer_data(src, data)
+            self._fixup_perms2((tmpdir, src), execute=False)
+            temp = hs.temp_name(dest, secrets.token_hex(8))
+            script = hs.file_apply_script(
+                dest=dest,
+                src=src,
+                temp=temp,
+                exists=exists,
+                mode=mode,
+                owner=owner,
+                group=group,
+                parents=args["parents"],
+                validate=args.get("validate"),
+                backup=backup,
+            )
+            res = self._shell(script)
+        finally:
+            self._remove_tmp_path(tmpdir)
+        records = hs.parse_records(res["stdout"])
+        hs.check_missing(records, "containerlinux.etcd.host_file")
+        refused = hs.first(records, "validate_failed")
+        if refused is not None:
+            err = (res.get("stderr") or "").strip() or "no output"
+            raise AnsibleActionFail(
+                f"validate {args['validate']!r} refused the new content of "
+                f"{dest!r} (rc {refused}); {dest!r} was left as it was. "
+                f"The command said: {err}"
+            )
+        if res["rc"] != 0 or "done" not in records:
+            self._fail(res, f"writing {dest!r}")
+        return hs.parse_file_state(records)
