@@ -156,11 +156,13 @@ def _present(presence: Mapping, release: Release) -> bool:
 
 
 def _arrival(presence: Mapping, release: Release) -> Release:
-    """The first release at or after release's line that has the flag."""
-    for first in (_release(s) for s in presence["since"]):
+    """The first release of release's minor line that has the flag, or
+    of the next line that has it."""
+    since = [_release(s) for s in presence["since"]]
+    for first in since:
         if first[:2] >= release[:2]:
             return first
-    return release[0], release[1] + 1, 0
+    return release[0], release[1], 0
 
 
 def _kind(entry: Mapping, release: Release) -> str:
