@@ -390,19 +390,26 @@ def temp_name(dest: str, token: str) -> str:
 
 
 def validate_command(validate: str, temp: str) -> str:
-    """Put the quoted temporary path where ``validate`` has ``%s``."""
+    """Put the quoted temporary path wherever ``validate`` has ``%s``;
+    ``%%`` stands for a literal ``%``."""
     if "%s" not in validate:
         raise HostShellError(
             f"validate {validate!r} has no '%s': write '%s' where the "
             "command takes the path of the new file."
         )
-    try:
-        return validate % q(temp)
-    except (TypeError, ValueError) as e:
+    quoted = q(temp)
+
+    def substitute(m: re.Match[str]) -> str:
+        if m.group(1) == "s":
+            return quoted
+        if m.group(1) == "%":
+            return "%"
         raise HostShellError(
             f"validate {validate!r} holds a '%' that is not '%s': write a "
             "literal percent sign as '%%'."
-        ) from e
+        )
+
+    return re.sub(r"%(.?)", substitute, validate, flags=re.S)
 
 
 def file_apply_script(
