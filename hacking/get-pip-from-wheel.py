@@ -2,10 +2,11 @@
 # Copyright: Contributors to the containerlinux.etcd collection
 """Stand-in for the pip bootstrap script ansible-test downloads.
 
-ansible-test runs this file as a script with pip's own command line
-(``install ... pip==X``). The pip wheel that ships inside the interpreter's
-ensurepip package runs that command, which installs the pip version
-ansible-test asked for from the package index.
+ansible-test runs this file as a script with the arguments of the real
+bootstrap script: pip's install options, the packages, and the bootstrap's
+own ``--no-setuptools``/``--no-wheel``. The pip wheel that ships inside the
+interpreter's ensurepip package installs those packages from the package
+index.
 """
 
 import glob
@@ -22,4 +23,5 @@ sys.path.insert(0, wheels[-1])
 
 from pip._internal.cli.main import main  # noqa: E402
 
-sys.exit(main(sys.argv[1:]))
+own = {"--no-setuptools", "--no-wheel"}
+sys.exit(main(["install", *(a for a in sys.argv[1:] if a not in own)]))

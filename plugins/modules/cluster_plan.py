@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: Contributors to the containerlinux.etcd collection
+# GNU General Public License v3.0+ (see LICENSE or
+# https://www.gnu.org/licenses/gpl-3.0.txt)
 
 DOCUMENTATION = r"""
 module: cluster_plan
@@ -13,7 +15,7 @@ description:
     working cluster, naming the host and the variable to fix.
   - Touches no host; run it once for the whole play.
 author:
-  - containerlinux.etcd developers
+  - containerlinux.etcd developers (@containerlinux)
 options:
   members:
     description:
@@ -53,21 +55,27 @@ options:
         default: true
 attributes:
   action:
+    description: Runs as an action plugin on the controller.
     support: full
-    details: Runs on the controller only.
   check_mode:
+    description: Can run in check mode and return the same plan.
     support: full
-    details: It changes nothing, so check mode gives the same result.
+    details: It changes nothing anywhere, so check mode gives the same result.
   diff_mode:
+    description: Would return a diff of what it changes.
     support: none
+    details: It changes nothing, so there is no diff to show.
   idempotent:
+    description: Running it again gives the same result.
     support: full
     details: The same members always give the same plan.
   platform:
+    description: Target operating systems.
+    support: full
     platforms: all
 notes:
-  - A cluster with an even number of members works but gets a warning: it
-    survives no more failures than one member fewer.
+  - A cluster with an even number of members works, but the module warns,
+    since it survives no more failures than one member fewer.
   - Members listen on IP addresses only, as etcd requires; DNS names belong
     in the certificates.
 """

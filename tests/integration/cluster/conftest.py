@@ -72,6 +72,7 @@ class Cluster:
         env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
         proc = subprocess.run(
             cmd,
+            check=False,
             cwd=self.workdir,
             env=env,
             text=True,
@@ -84,6 +85,7 @@ class Cluster:
     def sh(self, host: str, script: str, check: bool = True) -> str:
         proc = subprocess.run(
             [str(LAB), "exec", host, "--", "sh", "-c", script],
+            check=False,
             text=True,
             capture_output=True,
             timeout=120,
@@ -101,6 +103,7 @@ class Cluster:
         pid = str(self.hosts[host]["ansible_nsenter_pid"])
         return subprocess.run(
             ["nsenter", "-t", pid, "-n", "--", *cmd],
+            check=False,
             text=True,
             capture_output=True,
             timeout=60,
@@ -160,6 +163,7 @@ class Cluster:
 def lab(*args: str) -> str:
     proc = subprocess.run(
         [str(LAB), *args],
+        check=False,
         text=True,
         capture_output=True,
         timeout=900,
