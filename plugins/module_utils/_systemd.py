@@ -15,15 +15,28 @@ quoting side writes only text that every release reads the same way.
 from __future__ import annotations
 
 import re
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple, Union
+from typing import (
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 __all__ = [
+    "SYSTEM_UNIT_PATH",
     "SystemdEnvironmentError",
     "assignment_lines",
     "check_name",
     "check_value",
+    "dropin_directories",
     "parse_environment",
     "quote_assignment",
+    "select_dropins",
+    "unit_candidates",
     "unit_environment",
 ]
 
@@ -380,6 +393,10 @@ def parse_environment(
     return result
 
 
+def _file_name(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
 def unit_environment(
     unit_text: str,
     dropins: Union[Mapping[str, str], Iterable[Tuple[str, str]]],
@@ -387,14 +404,92 @@ def unit_environment(
     problems: Optional[List[str]] = None,
 ) -> Dict[str, str]:
     """The environment a unit ends up with: ``unit_text``, then each
-    drop-in (file name -> text) in lexical order of file name, leaving
-    out the drop-in named ``exclude``."""
+    drop-in (file name or path -> text) in lexical order of file name,
+    leaving out the drop-in whose file name is ``exclude``."""
     items = dropins.items() if isinstance(dropins, Mapping) else dropins
     ordered = sorted(
-        (item for item in items if item[0] != exclude),
-        key=lambda item: item[0],
+        (item for item in items if _file_name(item[0]) != exclude),
+        key=lambda item: _file_name(item[0]),
     )
     env = parse_environment(unit_text, problems=problems, source="unit")
     for name, text in ordered:
         env = parse_environment(text, env, problems=problems, source=name)
     return env
+
+
+# The directories systemd loads system units from, highest priority first.
+SYSTEM_UNIT_PATH: Tuple[str, ...] = (
+    "/etc/systemd/system.control",
+    "/run/systemd/system.control",
+    "/run/systemd/transient",
+    "/run/systemd/generator.early",
+    "/etc/systemd/system",
+    "/etc/systemd/system.attached",
+    "/run/systemd/system",
+    "/run/systemd/system.attached",
+    "/run/systemd/generator",
+    "/usr/local/lib/systemd/system",
+    "/usr/lib/systemd/system",
+    "/run/systemd/generator.late",
+)
+
+
+def unit_candidates(
+    unit_name: str, search_path: Sequence[str] = SYSTEM_UNIT_PATH
+) -> List[str]:
+    """The paths systemd tries for ``unit_name``, in order; the first
+    that exists is the unit it loads."""
+    return [
+        f"{directory.rstrip('/')}/{unit_name}" for directory in search_path
+    ]
+
+
+def dropin_directories(
+    unit_name: str, search_path: Sequence[str] = SYSTEM_UNIT_PATH
+) -> List[str]:
+    """The drop-in directories systemd reads for ``unit_name``, highest
+    priority first: in each search directory ``NAME.d`` and then the
+    dash-prefix directories (``etcd-.service.d`` for
+    ``etcd-member.service``, since systemd 239); after all of them the
+    unit type's directory (``service.d``, since systemd 243)."""
+    stem, dot, unit_type = unit_name.rpartition(".")
+    if not dot or not stem:
+        raise SystemdEnvironmentError(
+            f"unit name {unit_name!r} has no type suffix: give a name such "
+            "as 'etcd-member.service'"
+        )
+    names = [unit_name]
+    parts = stem.split("-")
+    for count in range(len(parts) - 1, 0, -1):
+        names.append("-".join(parts[:count]) + "-." + unit_type)
+    directories = [
+        f"{directory.rstrip('/')}/{name}.d"
+        for directory in search_path
+        for name in names
+    ]
+    directories += [
+        f"{directory.rstrip('/')}/{unit_type}.d" for directory in search_path
+    ]
+    return directories
+
+
+def select_dropins(
+    listings: Iterable[Tuple[str, Iterable[str]]],
+) -> List[Tuple[str, str]]:
+    """Choose the drop-ins systemd applies from ``listings``: pairs of a
+    directory (in the order of dropin_directories) and the file names in
+    it (regular files and links to them or to /dev/null).  Returns
+    (file name, directory) pairs in the order systemd applies them: only
+    ``*.conf`` files not starting with a dot, a name found in an earlier
+    directory hiding the same name in later ones (a link to /dev/null
+    hides it and reads as empty), sorted by file name."""
+    chosen: Dict[str, str] = {}
+    for directory, names in listings:
+        for name in names:
+            if (
+                name.endswith(".conf")
+                and not name.startswith(".")
+                and name not in chosen
+            ):
+                chosen[name] = directory
+    return sorted(chosen.items())
