@@ -9,10 +9,14 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.containerlinux.etcd.plugins.module_utils._systemd import (  # noqa: E501
+    SYSTEM_UNIT_PATH,
     SystemdEnvironmentError,
     assignment_lines,
+    dropin_directories,
     parse_environment,
     quote_assignment,
+    select_dropins,
+    unit_candidates,
     unit_environment,
 )
 
@@ -369,3 +373,99 @@ def test_unit_environment_names_the_file_in_problems():
         "10-x.conf line 2: systemd ignores 'W': it is not a NAME=value "
         "assignment with a valid name"
     ]
+
+
+def test_unit_environment_orders_paths_by_file_name():
+    dropins = [
+        ("/etc/x.service.d/20-b.conf", S + "Environment=A=etc\n"),
+        ("/usr/x.service.d/10-a.conf", S + "Environment=A=usr B=1\n"),
+        ("/usr/x.service.d/30-own.conf", S + "Environment=A=own\n"),
+    ]
+    assert unit_environment("", dropins, exclude="30-own.conf") == {
+        "A": "etc",
+        "B": "1",
+    }
+
+
+def test_unit_candidates():
+    assert unit_candidates("etcd-member.service", ["/etc/s/", "/usr/s"]) == [
+        "/etc/s/etcd-member.service",
+        "/usr/s/etcd-member.service",
+    ]
+    assert unit_candidates("etcd-member.service")[4:] == [
+        "/etc/systemd/system/etcd-member.service",
+        "/etc/systemd/system.attached/etcd-member.service",
+        "/run/systemd/system/etcd-member.service",
+        "/run/systemd/system.attached/etcd-member.service",
+        "/run/systemd/generator/etcd-member.service",
+        "/usr/local/lib/systemd/system/etcd-member.service",
+        "/usr/lib/systemd/system/etcd-member.service",
+        "/run/systemd/generator.late/etcd-member.service",
+    ]
+    assert len(SYSTEM_UNIT_PATH) == 12
+
+
+@pytest.mark.parametrize(
+    ("unit", "search_path", "expected"),
+    [
+        (
+            "etcd-member.service",
+            ["/A", "/B"],
+            [
+                "/A/etcd-member.service.d",
+                "/A/etcd-.service.d",
+                "/B/etcd-member.service.d",
+                "/B/etcd-.service.d",
+                "/A/service.d",
+                "/B/service.d",
+            ],
+        ),
+        (
+            "a-b-c.service",
+            ["/A"],
+            [
+                "/A/a-b-c.service.d",
+                "/A/a-b-.service.d",
+                "/A/a-.service.d",
+                "/A/service.d",
+            ],
+        ),
+        ("etcd.service", ["/A/"], ["/A/etcd.service.d", "/A/service.d"]),
+    ],
+)
+def test_dropin_directories(unit, search_path, expected):
+    assert dropin_directories(unit, search_path) == expected
+
+
+@pytest.mark.parametrize("unit", ["etcd-member", ".service"])
+def test_dropin_directories_refuses(unit):
+    with pytest.raises(SystemdEnvironmentError) as caught:
+        dropin_directories(unit)
+    assert str(caught.value) == (
+        f"unit name {unit!r} has no type suffix: give a name such as "
+        "'etcd-member.service'"
+    )
+
+
+def test_select_dropins():
+    # The layout systemd 252 was seen to resolve this way: a name in an
+    # earlier directory wins, prefix directories rank with their search
+    # directory, the type directory comes last.
+    listings = [
+        ("/A/etcd-member.service.d", ["10.conf", "30.conf", "18.txt"]),
+        ("/A/etcd-.service.d", ["10.conf", "15.conf"]),
+        ("/B/etcd-member.service.d", ["10.conf", "15.conf", "17.conf"]),
+        ("/B/etcd-.service.d", ["16.conf", "20.conf", ".hidden.conf"]),
+        ("/A/service.d", ["10.conf", "16.conf", "17.conf"]),
+        ("/B/service.d", ["05.conf"]),
+    ]
+    assert select_dropins(listings) == [
+        ("05.conf", "/B/service.d"),
+        ("10.conf", "/A/etcd-member.service.d"),
+        ("15.conf", "/A/etcd-.service.d"),
+        ("16.conf", "/B/etcd-.service.d"),
+        ("17.conf", "/B/etcd-member.service.d"),
+        ("20.conf", "/B/etcd-.service.d"),
+        ("30.conf", "/A/etcd-member.service.d"),
+    ]
+    assert select_dropins([]) == []
