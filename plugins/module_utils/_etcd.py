@@ -117,13 +117,12 @@ def _known_minors() -> str:
 
 def parse_version(text: object) -> Tuple[int, int, Optional[int]]:
     """Read '3.5', '3.5.16' or 'v3.5.16' as (3, 5, None) or (3, 5, 16)."""
-    if not isinstance(text, str) or not _VERSION_RE.fullmatch(text.strip()):
+    m = _VERSION_RE.fullmatch(text.strip()) if isinstance(text, str) else None
+    if m is None:
         raise EtcdSettingsError(
             f"the etcd version {text!r} is not a release number: give it as "
             "3.5, 3.5.16 or v3.5.16 (an image tag without a suffix)"
         )
-    m = _VERSION_RE.fullmatch(text.strip())
-    assert m is not None
     patch = int(m.group(3)) if m.group(3) is not None else None
     major, minor = int(m.group(1)), int(m.group(2))
     if f"{major}.{minor}" not in table.RELEASES:
@@ -424,7 +423,7 @@ def _gates(key: str, value: object, v: _Version) -> str:
     else:
         pairs = []
         for item in _items(key, v, value, "Name=true pairs"):
-            name, _, flag = item.partition("=")
+            name, _sep, flag = item.partition("=")
             pairs.append((name, _BOOL_TEXT.get(flag.lower(), flag)))
     out = []
     for name, flag in pairs:

@@ -64,7 +64,11 @@ SAMPLE = {
 
 def help_flags(binary) -> set[str]:
     out = subprocess.run(
-        [str(binary), "--help"], capture_output=True, text=True, timeout=30
+        [str(binary), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     text = out.stdout + out.stderr
     return set(re.findall(r"(?m)^\s+--([a-z][a-z0-9.-]*)", text))
@@ -86,6 +90,7 @@ def parse_flags(binary, args):
         text=True,
         timeout=30,
         env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        check=False,
     )
 
 
@@ -252,6 +257,7 @@ def etcdctl(bindir, endpoint, pki, with_cert=True):
         text=True,
         timeout=30,
         env={"PATH": os.environ.get("PATH", ""), "ETCDCTL_API": "3"},
+        check=False,
     )
 
 
@@ -291,7 +297,7 @@ def test_tls_member_from_the_filter(etcd_binaries, tmp_path, version):
     proc, log = start(bindir, env, log_path)
     try:
         healthy = None
-        for _ in range(100):
+        for _attempt in range(100):
             if proc.poll() is not None:
                 break
             healthy = etcdctl(bindir, endpoint, pki)

@@ -106,12 +106,13 @@ def run_ansible(collections_path, expression):
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     # The minimal callback prints "localhost | STATUS => {json}".
     # ansible-core 2.19 and later print the error before it as well.
     assert "localhost | " in proc.stdout, proc.stdout + proc.stderr
     tail = proc.stdout[proc.stdout.rindex("localhost | ") :]
-    status, _, body = tail.partition(" => ")
+    status, _sep, body = tail.partition(" => ")
     return status.split(" | ")[1], json.loads(body)
 
 
