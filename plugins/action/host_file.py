@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import posixpath
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from ansible import constants as C
@@ -39,13 +40,27 @@ MUTUALLY_EXCLUSIVE = [("content", "src")]
 REQUIRED_IF = [("state", "present", ("content", "src"), True)]
 
 
+def _kind(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "a dictionary"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = True
     _supports_check_mode = True
     _supports_async = False
 
     def _shell(self, script: str) -> dict[str, Any]:
-        return self._low_level_execute_command(script, sudoable=True)
+        return self._low_level_execute_command(
+            hs.as_command(script), sudoable=True
+        )
 
     def _fail(self, res: dict[str, Any], what: str) -> None:
         err = (res.get("stderr") or res.get("stdout") or "").strip()
@@ -59,9 +74,9 @@ class ActionModule(ActionBase):
         if content is not None:
             if not isinstance(content, str):
                 raise AnsibleActionFail(
-                    "content must be a string, not "
-                    f"{type(content).__name__}: render structured data "
-                    "with a filter such as to_nice_json or to_nice_yaml."
+                    f"content must be a string, not {_kind(content)}: render "
+                    "structured data with a filter such as to_nice_json or "
+                    "to_nice_yaml."
                 )
             return content.encode("utf-8", "surrogateescape")
         try:

@@ -47,7 +47,9 @@ class ActionModule(ActionBase):
     _supports_async = False
 
     def _shell(self, script: str) -> dict[str, Any]:
-        return self._low_level_execute_command(script, sudoable=True)
+        return self._low_level_execute_command(
+            hs.as_command(script), sudoable=True
+        )
 
     def run(
         self, tmp: Any = None, task_vars: dict[str, Any] | None = None

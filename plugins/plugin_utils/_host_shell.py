@@ -37,6 +37,13 @@ def q(word: str) -> str:
     return shlex.quote(word)
 
 
+def as_command(script: str) -> str:
+    """Wrap a multi-line script in one brace group, so that whatever
+    ansible-core appends to the command line (2.17 adds ``&& sleep 0``)
+    still parses and the script's exit status is the command's."""
+    return "{\n" + script.rstrip("\n") + "\n}"
+
+
 def require_commands(commands: Iterable[str]) -> str:
     """Return a shell line that stops with a ``@missing NAME`` record and
     rc 127 when the host lacks one of ``commands``."""

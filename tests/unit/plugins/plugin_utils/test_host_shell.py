@@ -48,6 +48,21 @@ def test_quote_round_trips_through_the_shell(word: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("script", "rc", "stdout"),
+    [
+        ("echo a\necho b\n", 0, "a\nb\nafter\n"),
+        ("echo a\nexit 3\n", 3, "a\n"),
+        ("if true; then\n  echo x\nfi", 0, "x\nafter\n"),
+    ],
+)
+def test_as_command_survives_an_appended_command(
+    script: str, rc: int, stdout: str
+) -> None:
+    res = sh(hs.as_command(script) + " && echo after")
+    assert (res.returncode, res.stdout) == (rc, stdout)
+
+
+@pytest.mark.parametrize(
     ("commands", "rc", "stdout"),
     [
         (["sh", "cat"], 0, ""),
