@@ -893,22 +893,21 @@ def exec_path(exec_start: str) -> str | None:
     return words[0] if words else None
 
 
-_WORD_RKT = re.compile(r"\brkt\b")
-_WORD_DOCKER = re.compile(r"\bdocker\b", re.IGNORECASE)
+# A runtime named as a word; "docker:" is the image transport of rkt
+# ("docker://quay.io/..."), not the docker command.
+_RUNTIME = re.compile(r"\b(rkt|docker)\b(?!:)")
 
 
 def wrapper_flavour(text: str) -> str | None:
     """``rkt`` or ``docker`` for the etcd wrappers of CoreOS and Flatcar:
-    the container runtime the script's code (not its comments) names."""
+    the one container runtime the script's code (not its comments)
+    names; None when it names neither or both."""
     code = "\n".join(
         line for line in text.splitlines() if not line.lstrip().startswith("#")
     )
-    rkt = bool(_WORD_RKT.search(code))
-    docker = bool(_WORD_DOCKER.search(code))
-    if rkt and not docker:
-        return "rkt"
-    if docker and not rkt:
-        return "docker"
+    found = set(_RUNTIME.findall(code))
+    if len(found) == 1:
+        return found.pop()
     return None
 
 

@@ -942,6 +942,10 @@ def test_exec_path(value: str, expected: str | None) -> None:
 
 RKT_WRAPPER = """#!/usr/bin/bash -e
 # Wrapper for launching etcd via rkt.
+ETCD_IMAGE_URL="${ETCD_IMAGE_URL:-docker://quay.io/coreos/etcd}"
+case "${ETCD_IMAGE%%/*}" in
+docker:) RKT_RUN_ARGS="${RKT_RUN_ARGS} --insecure-options=image" ;;
+esac
 RKT="${RKT:-/usr/bin/rkt}"
 exec ${RKT} ${RKT_GLOBAL_ARGS} run ${RKT_RUN_ARGS} --inherit-env
 """
