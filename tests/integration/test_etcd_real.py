@@ -129,6 +129,54 @@ def test_binary_refuses_what_the_table_says_it_lacks(etcd_binaries, version):
         assert f"flag provided but not defined: -{name}" in proc.stderr
 
 
+@pytest.mark.parametrize("version", VERSIONS)
+def test_hidden_flags_work_as_environment_variables(
+    etcd_binaries, tmp_path, version
+):
+    """etcd reads each flag --help leaves out from its ETCD_* variable
+    too.  A short election timeout makes etcd stop right after it has read
+    the environment.  config-file is left out: etcd would read the file."""
+    flags = known_flags(version)
+    hidden = sorted(HIDDEN_FROM_HELP[version] - {"config-file"})
+    env = dict(stopping_env(tmp_path), ETCD_ELECTION_TIMEOUT="400")
+    env.update({flags[name].env: sample(flags[name]) for name in hidden})
+    text = run_to_exit(etcd_binaries[version], env, tmp_path / "etcd.log")
+    assert "unrecognized environment variable" not in text, text
+    used = [
+        line
+        for line in text.splitlines()
+        if "recognized and used environment variable" in line
+    ]
+    for name in hidden:
+        assert any(flags[name].env in line for line in used), (name, text)
+
+
+def stopping_env(tmp_path):
+    client, peer = free_port(), free_port()
+    return {
+        "ETCD_NAME": "m1",
+        "ETCD_DATA_DIR": str(tmp_path / "data"),
+        "ETCD_LISTEN_CLIENT_URLS": f"http://127.0.0.1:{client}",
+        "ETCD_ADVERTISE_CLIENT_URLS": f"http://127.0.0.1:{client}",
+        "ETCD_LISTEN_PEER_URLS": f"http://127.0.0.1:{peer}",
+        "ETCD_INITIAL_ADVERTISE_PEER_URLS": f"http://127.0.0.1:{peer}",
+        "ETCD_INITIAL_CLUSTER": f"m1=http://127.0.0.1:{peer}",
+    }
+
+
+def run_to_exit(bindir, env, log_path) -> str:
+    """Run etcd with env, which must make it stop; return its log."""
+    proc, log = start(bindir, env, log_path)
+    try:
+        proc.wait(timeout=20)
+    finally:
+        stop(proc)
+        log.close()
+    text = log_path.read_text()
+    assert proc.returncode != 0, text
+    return text
+
+
 # --- a member with client and peer TLS, from the filter's output ---------
 
 
@@ -358,16 +406,8 @@ UNRECOGNIZED = re.compile(
 def test_etcd_refuses_what_the_filter_refuses(
     etcd_binaries, tmp_path, version, extra, message
 ):
-    bindir = etcd_binaries[version]
-    client, peer = free_port(), free_port()
     env = {
-        "ETCD_NAME": "m1",
-        "ETCD_DATA_DIR": str(tmp_path / "data"),
-        "ETCD_LISTEN_CLIENT_URLS": f"http://127.0.0.1:{client}",
-        "ETCD_ADVERTISE_CLIENT_URLS": f"http://127.0.0.1:{client}",
-        "ETCD_LISTEN_PEER_URLS": f"http://127.0.0.1:{peer}",
-        "ETCD_INITIAL_ADVERTISE_PEER_URLS": f"http://127.0.0.1:{peer}",
-        "ETCD_INITIAL_CLUSTER": f"m1=http://127.0.0.1:{peer}",
+        **stopping_env(tmp_path),
         # A wrapper name: etcd warns and goes on.
         "ETCD_IMAGE_TAG": f"v{version}",
         **extra,
@@ -378,14 +418,6 @@ def test_etcd_refuses_what_the_filter_refuses(
     for settings in (env, without_wrapper):
         with pytest.raises(AnsibleFilterError):
             etcd_environment(settings, version)
-    log_path = tmp_path / "etcd.log"
-    proc, log = start(bindir, env, log_path)
-    try:
-        proc.wait(timeout=20)
-    finally:
-        stop(proc)
-        log.close()
-    text = log_path.read_text()
-    assert proc.returncode != 0, text
+    text = run_to_exit(etcd_binaries[version], env, tmp_path / "etcd.log")
     assert re.search(message, text), text
     assert UNRECOGNIZED.search(text), text
