@@ -97,6 +97,23 @@ def _describe(char: str) -> str:
     return names.get(char, f"the control character U+{ord(char):04X}")
 
 
+def _valid_code_point(code: int) -> bool:
+    return (
+        code < 0x110000
+        and not 0xD800 <= code <= 0xDFFF
+        and not 0xFDD0 <= code <= 0xFDEF
+        and code & 0xFFFE != 0xFFFE
+    )
+
+
+def _unclean(text: str) -> Optional[str]:
+    """The first character systemd's UTF-8 check refuses, or None."""
+    for char in text:
+        if not _valid_code_point(ord(char)):
+            return char
+    return None
+
+
 def check_value(name: str, value: object) -> str:
     """Return ``value`` if systemd can carry it as the value of ``name``.
 
@@ -104,7 +121,9 @@ def check_value(name: str, value: object) -> str:
     every other control character except tab (a newline in a unit file
     would end the line and let the rest of the value act as a directive;
     systemd before 246 ignores an assignment holding any other control
-    character); text that cannot be encoded as UTF-8.
+    character); text that cannot be encoded as UTF-8, and Unicode
+    noncharacters (U+FDD0 to U+FDEF, U+FFFE, U+FFFF and the last two of
+    every plane), which systemd does not count as UTF-8.
     """
     if not isinstance(value, str):
         raise SystemdEnvironmentError(
@@ -127,6 +146,14 @@ def check_value(name: str, value: object) -> str:
             f"text (U+{ord(value[exc.start]):04X} cannot be encoded as "
             "UTF-8): remove that character"
         ) from None
+    bad = _unclean(value)
+    if bad is not None:
+        raise SystemdEnvironmentError(
+            f"the value of environment variable {name!r} contains "
+            f"U+{ord(bad):04X}, a Unicode noncharacter, which systemd does "
+            "not accept as UTF-8 (it refuses to load the whole unit): "
+            "remove that character"
+        )
     return value
 
 
@@ -237,15 +264,6 @@ def _unescape(text: str, i: int, word: bytearray) -> int:
     raise _Syntax(f"'\\{rest[:1]}' is not a valid escape")
 
 
-def _valid_code_point(code: int) -> bool:
-    return (
-        code < 0x110000
-        and not 0xD800 <= code <= 0xDFFF
-        and not 0xFDD0 <= code <= 0xFDEF
-        and code & 0xFFFE != 0xFFFE
-    )
-
-
 def _resolve_specifiers(word: bytes) -> Optional[bytes]:
     """Turn ``%%`` into ``%`` and keep the other specifiers as written;
     None when systemd would refuse the word."""
@@ -293,6 +311,12 @@ def _apply_environment(
         try:
             text = resolved.decode("utf-8")
         except UnicodeDecodeError:
+            note(
+                f"systemd ignores the assignment {_show(raw)}: it is not "
+                "valid UTF-8"
+            )
+            continue
+        if _unclean(text) is not None:
             note(
                 f"systemd ignores the assignment {_show(raw)}: it is not "
                 "valid UTF-8"
@@ -362,8 +386,10 @@ def parse_environment(
     written, since their values depend on the host.  What systemd would
     ignore with a warning is ignored here too and, when ``problems`` is a
     list, described there (prefixed with ``source`` and the line number).
-    An unterminated section header makes systemd refuse the whole unit:
-    that raises SystemdEnvironmentError.
+    What makes systemd refuse the whole unit raises
+    SystemdEnvironmentError: an unterminated section header, or a line
+    that is not clean UTF-8 (a Unicode noncharacter, or bytes read with
+    the surrogateescape error handler).
     """
     result: Dict[str, str] = dict(env or {})
     section: Optional[str] = None
@@ -371,6 +397,13 @@ def parse_environment(
         line = line.strip(_WS)
         if not line:
             continue
+        bad = _unclean(line)
+        if bad is not None:
+            raise SystemdEnvironmentError(
+                f"{source} line {number} holds U+{ord(bad):04X}, which "
+                "systemd does not accept as UTF-8, so it refuses to load "
+                "the unit: remove that character"
+            )
         if line.startswith("["):
             if not line.endswith("]"):
                 raise SystemdEnvironmentError(

@@ -115,6 +115,17 @@ def test_quote_assignment(name, value, expected):
             "the value of environment variable 'A' is not valid text "
             "(U+DCFF cannot be encoded as UTF-8): remove that character",
         ),
+        *[
+            (
+                "A",
+                f"a{char}b",
+                "the value of environment variable 'A' contains "
+                f"U+{ord(char):04X}, a Unicode noncharacter, which systemd "
+                "does not accept as UTF-8 (it refuses to load the whole "
+                "unit): remove that character",
+            )
+            for char in ("\ufdd0", "\ufdef", "\ufffe", "\U0001ffff")
+        ],
         (
             "A",
             5,
@@ -213,6 +224,9 @@ S = "[Service]\n"
         (S + 'Environment="A=\\UFFFFFFFF"\nEnvironment="B=\\U0000D800"\n', {}),
         (S + 'Environment="A=\\xff" "B=\\uD800" C=1\n', {"C": "1"}),
         (S + "Environment=A=x\\ y\n", {}),
+        (S + 'Environment="A=\\ufffe" B=1\n', {"B": "1"}),
+        (S + "# \ufffe \udcff\nEnvironment=B=1\n", {"B": "1"}),
+        (S + "Environment=B=\ufdcf\U0010fffd\n", {"B": "\ufdcf\U0010fffd"}),
         (S + "Environment=A==x\n", {"A": "=x"}),
         (S + "N20=x\n=y\nEnvironment\n", {}),
     ],
@@ -288,6 +302,16 @@ def test_parse_environment_problems(text, problems):
             S + "Environment=A=1\n[Service\nEnvironment=B=2\n",
             "unit line 3: the section header '[Service' has no closing "
             "']', so systemd refuses to load the unit: close the bracket",
+        ),
+        (
+            S + 'Environment="A=\ufffe" B=1\n',
+            "unit line 2 holds U+FFFE, which systemd does not accept as "
+            "UTF-8, so it refuses to load the unit: remove that character",
+        ),
+        (
+            S + "Environment=A=\udcff\n",
+            "unit line 2 holds U+DCFF, which systemd does not accept as "
+            "UTF-8, so it refuses to load the unit: remove that character",
         ),
         (
             "[Unit\n",
