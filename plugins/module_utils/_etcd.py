@@ -338,12 +338,35 @@ def _items(key: str, v: _Version, value: object, what: str) -> List[str]:
 def _render(key: str, name: str, value: object, v: _Version) -> str:
     """The text etcd reads for one value, or raise."""
     entry = table.FLAGS[name]
-    kind = _kind(entry, v.newest)
     if (isinstance(value, str) and not value.strip()) or value in ([], ()):
         raise EtcdSettingsError(
             f"{key!r} is empty, which etcd {v.text} reads as unset: give it "
             "a value, or null (None) to leave it unset"
         )
+    kinds = list(dict.fromkeys(_kind(entry, r) for r in v.releases))
+    if len(kinds) == 1:
+        return _render_kind(key, entry, kinds[0], value, v)
+    # A bare minor whose releases read the flag differently: take only a
+    # value that every one of them reads alike.
+    texts = set()
+    for kind in kinds:
+        try:
+            texts.add(_render_kind(key, entry, kind, value, v))
+        except EtcdSettingsError:
+            texts.add(None)
+    if len(texts) == 1 and None not in texts:
+        return texts.pop()
+    change = _show(_arrival(entry["kinds"][kinds[-1]], v.releases[0]))
+    raise EtcdSettingsError(
+        f"{key!r} is read as {kinds[0]} before etcd {change} and as "
+        f"{kinds[-1]} from then on, and the version {v.text!r} stands for "
+        f"all of them: give the exact release for the value {value!r}"
+    )
+
+
+def _render_kind(
+    key: str, entry: Mapping, kind: str, value: object, v: _Version
+) -> str:
     if kind == "bool":
         if isinstance(value, bool):
             return "true" if value else "false"

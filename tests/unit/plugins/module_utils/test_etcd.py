@@ -196,6 +196,18 @@ ACCEPTED = [
     ),
     # A bare minor takes what every release of the line has.
     ({"log-outputs": ["stderr"]}, "3.5", {"ETCD_LOG_OUTPUTS": "stderr"}),
+    # A bare minor whose releases changed the kind takes a value they all
+    # read alike.
+    (
+        {"peer-cert-allowed-cn": "etcd-peer"},
+        "3.5",
+        {"ETCD_PEER_CERT_ALLOWED_CN": "etcd-peer"},
+    ),
+    (
+        {"peer-cert-allowed-cn": ["a", "b"]},
+        "3.5.15",
+        {"ETCD_PEER_CERT_ALLOWED_CN": "a,b"},
+    ),
     # Removed flags still work where they exist.
     ({"peer-ca-file": "/ca.crt"}, "3.3.25", {"ETCD_PEER_CA_FILE": "/ca.crt"}),
     (
@@ -358,6 +370,19 @@ REFUSED = [
         "'tls-min-version' arrived in etcd 3.5.8, and the version '3.5' "
         "stands for every 3.5 release: give the exact release (3.5.8 or "
         "later) or remove it",
+    ),
+    (
+        {"peer-cert-allowed-cn": ["a", "b"]},
+        "3.5",
+        "'peer-cert-allowed-cn' is read as string before etcd 3.5.15 and as "
+        "list from then on, and the version '3.5' stands for all of them: "
+        "give the exact release for the value ['a', 'b']",
+    ),
+    (
+        {"peer-cert-allowed-cn": ["a", "b"]},
+        "3.5.14",
+        "'peer-cert-allowed-cn' must be a string for etcd 3.5.14, not "
+        "['a', 'b']",
     ),
     # Wrapper-only and rkt names.
     (
