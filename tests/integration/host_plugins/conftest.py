@@ -17,7 +17,10 @@ from typing import Any
 import pytest
 
 HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent.parent.parent
 BIN = pathlib.Path(sys.executable).parent
+OLDEST_BIN = REPO / ".cache" / "venv" / "oldest" / "bin"
+LAB = REPO / "tests" / "lab" / "lab"
 
 # Names that break any unquoted use in a shell. No '{{', '{%' or '{#',
 # which Ansible would template.
@@ -51,6 +54,7 @@ def run_playbook(
     verbosity: int = 0,
     env: dict[str, str] | None = None,
     play: dict[str, Any] | None = None,
+    bin_dir: pathlib.Path = BIN,
 ) -> PlayRun:
     """Write a one-play playbook and run it; JSON is YAML, so values
     reach Ansible exactly as given here."""
@@ -93,7 +97,12 @@ def run_playbook(
         "RECORD_RESULTS_FILE": str(record),
         **(env or {}),
     }
-    cmd = [str(BIN / "ansible-playbook"), "-i", inventory_path, str(playbook)]
+    cmd = [
+        str(bin_dir / "ansible-playbook"),
+        "-i",
+        inventory_path,
+        str(playbook),
+    ]
     if check:
         cmd.append("--check")
     if diff:
@@ -157,3 +166,67 @@ def tree(root: pathlib.Path) -> dict[str, tuple[str, bytes | None]]:
         data = path.read_bytes() if path.is_file() else None
         out[str(path.relative_to(root))] = (mode, data)
     return out
+
+
+@dataclasses.dataclass
+class Lab:
+    inventory: str
+    host: str
+    pid: int
+    flavour: str
+
+    def path(self, path: str) -> pathlib.Path:
+        """A path of the machine, seen from this host."""
+        return pathlib.Path(f"/proc/{self.pid}/root") / path.lstrip("/")
+
+    def sh(self, script: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(LAB), "exec", self.host, "--", "/bin/sh", "-c", script],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def lab():
+    """The first etcd machine of the lab; boots a one-machine CoreOS lab
+    when none is up, and removes it again at the end."""
+    import yaml
+
+    if os.geteuid() != 0:
+        pytest.fail("the lab tests need root")
+    started = False
+    status = subprocess.run(
+        [str(LAB), "status"], capture_output=True, text=True, check=False
+    )
+    if status.returncode != 0:
+        up = subprocess.run(
+            [str(LAB), "up", "--flavour", "coreos", "--members", "1"],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        assert up.returncode == 0, up.stderr
+        started = True
+    try:
+        inventory = subprocess.run(
+            [str(LAB), "inventory"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        data = yaml.safe_load(pathlib.Path(inventory).read_text())
+        hosts = data["all"]["children"]["etcd"]["hosts"]
+        name = sorted(hosts)[0]
+        yield Lab(
+            inventory,
+            name,
+            int(hosts[name]["ansible_nsenter_pid"]),
+            hosts[name]["lab_flavour"],
+        )
+    finally:
+        if started:
+            subprocess.run([str(LAB), "down"], check=False, timeout=300)
