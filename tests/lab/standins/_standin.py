@@ -42,7 +42,7 @@ MS_REC = 0x4000
 MS_PRIVATE = 0x40000
 
 
-def image_dir(repository: str, tag: str, images: pathlib.Path = IMAGES):
+def image_dir(repository: str, tag: str, images: pathlib.Path | None = None):
     """The directory holding etcd for an image, or None when the lab's
     image store has no such image: 3.3.x, 3.4.x and 3.5.x tags of the known
     repositories map to the Debian-packaged binary of that minor release."""
@@ -52,8 +52,11 @@ def image_dir(repository: str, tag: str, images: pathlib.Path = IMAGES):
     if not m:
         return None
     minor = m.group(1)
+    store = IMAGES if images is None else images
     try:
-        found = sorted(p for p in images.iterdir() if p.name.startswith(f"3.{minor}."))
+        found = sorted(
+            p for p in store.iterdir() if p.name.startswith(f"3.{minor}.")
+        )
     except OSError:
         return None
     return found[-1] if found else None
@@ -109,8 +112,17 @@ def exec_container(spec: dict) -> None:
     error_prefix for messages."""
     os.execv(
         UNSHARE,
-        [UNSHARE, "--mount", "--propagation", "private", str(PYTHON), "-Es",
-         str(LAB_LIB / "_standin.py"), "stage1", json.dumps(spec)],
+        [
+            UNSHARE,
+            "--mount",
+            "--propagation",
+            "private",
+            str(PYTHON),
+            "-Es",
+            str(LAB_LIB / "_standin.py"),
+            "stage1",
+            json.dumps(spec),
+        ],
     )
 
 
@@ -121,7 +133,10 @@ def _mount(source, target, fstype, flags, data=None) -> None:
     global _libc
     if _libc is None:
         _libc = ctypes.CDLL(None, use_errno=True)
-    enc = [None if x is None else str(x).encode() for x in (source, target, fstype, data)]
+    enc = [
+        None if x is None else str(x).encode()
+        for x in (source, target, fstype, data)
+    ]
     if _libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
@@ -145,8 +160,19 @@ def _mount_point(target: pathlib.Path, directory: bool) -> None:
 
 def build_root(spec: dict, root: pathlib.Path) -> None:
     _mount("celab-image", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755")
-    for d in ("usr/local/bin", "etc", "tmp", "var/lib/etcd", "var/etcd",
-              "dev", "proc", "sys", "run", "lib", "lib64"):
+    for d in (
+        "usr/local/bin",
+        "etc",
+        "tmp",
+        "var/lib/etcd",
+        "var/etcd",
+        "dev",
+        "proc",
+        "sys",
+        "run",
+        "lib",
+        "lib64",
+    ):
         (root / d).mkdir(parents=True, exist_ok=True, mode=0o755)
     os.chmod(root / "tmp", 0o1777)
     (root / "etc" / "passwd").write_text(IMAGE_PASSWD)
@@ -158,8 +184,10 @@ def build_root(spec: dict, root: pathlib.Path) -> None:
         _mount_point(target, False)
         _bind(image / binary, target, True)
     # The image's C library: the Debian-built etcd links against glibc.
-    for lib, target in (("/usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu"),
-                        ("/usr/lib64", "lib64")):
+    for lib, target in (
+        ("/usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu"),
+        ("/usr/lib64", "lib64"),
+    ):
         _mount_point(root / target, True)
         _bind(lib, root / target, True)
     dev = root / "dev"

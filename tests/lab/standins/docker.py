@@ -25,18 +25,33 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 
-import _standin  # noqa: E402
+import contextlib
+
+import _standin
 
 STATE = pathlib.Path("/var/lib/docker/lab-containers")
 VOLUMES = pathlib.Path("/var/lib/docker/volumes")
 IMAGE_CMD = ["/usr/local/bin/etcd"]
 VOLUME_NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
-VOLUME_MODES = {"ro", "rw", "z", "Z", "shared", "rshared", "slave",
-                "rslave", "private", "rprivate", "nocopy"}
+VOLUME_MODES = {
+    "ro",
+    "rw",
+    "z",
+    "Z",
+    "shared",
+    "rshared",
+    "slave",
+    "rslave",
+    "private",
+    "rprivate",
+    "nocopy",
+}
 # The reference grammar of distribution/reference.
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]*)[a-z0-9]+)*"
-_DOMAIN = (r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)"
-           r"(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?")
+_DOMAIN = (
+    r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)"
+    r"(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?"
+)
 REFERENCE = re.compile(
     rf"(?P<name>(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*)"
     r"(?::(?P<tag>[\w][\w.-]{0,127}))?"
@@ -44,21 +59,52 @@ REFERENCE = re.compile(
     r"[0-9a-fA-F]{32,}))?"
 )
 
-RUN_STRINGS = {"name": None, "network": None, "net": None, "ipc": None,
-               "user": "u", "env-file": None, "entrypoint": None,
-               "workdir": "w", "hostname": "h", "restart": None,
-               "pid": None, "log-driver": None, "stop-signal": None,
-               "stop-timeout": None}
-RUN_LISTS = {"volume": "v", "env": "e", "label": "l", "publish": "p",
-             "ulimit": None, "cap-add": None, "cap-drop": None,
-             "mount": None, "tmpfs": None, "add-host": None}
-RUN_BOOLS = {"rm": None, "detach": "d", "interactive": "i", "tty": "t",
-             "init": None, "privileged": None, "read-only": None,
-             "sig-proxy": None}
+RUN_STRINGS = {
+    "name": None,
+    "network": None,
+    "net": None,
+    "ipc": None,
+    "user": "u",
+    "env-file": None,
+    "entrypoint": None,
+    "workdir": "w",
+    "hostname": "h",
+    "restart": None,
+    "pid": None,
+    "log-driver": None,
+    "stop-signal": None,
+    "stop-timeout": None,
+}
+RUN_LISTS = {
+    "volume": "v",
+    "env": "e",
+    "label": "l",
+    "publish": "p",
+    "ulimit": None,
+    "cap-add": None,
+    "cap-drop": None,
+    "mount": None,
+    "tmpfs": None,
+    "add-host": None,
+}
+RUN_BOOLS = {
+    "rm": None,
+    "detach": "d",
+    "interactive": "i",
+    "tty": "t",
+    "init": None,
+    "privileged": None,
+    "read-only": None,
+    "sig-proxy": None,
+}
 
 
 class Usage(Exception):
     """A command line error: docker prints it with a hint and exits 125."""
+
+
+class FlagUsage(Usage):
+    """A flag error: docker prints it bare, with the hint."""
 
 
 class Daemon(Exception):
@@ -69,7 +115,7 @@ class Daemon(Exception):
         self.code = code
 
 
-# --- parsing ---------------------------------------------------------------------
+# --- parsing -----------------------------------------------------------------
 
 
 def _shorthands(table: dict) -> dict:
@@ -78,7 +124,11 @@ def _shorthands(table: dict) -> dict:
 
 def parse_flags(args, strings, lists, bools, interspersed=False):
     """pflag's parsing of a docker subcommand: returns (options, rest)."""
-    shorts = {**_shorthands(strings), **_shorthands(lists), **_shorthands(bools)}
+    shorts = {
+        **_shorthands(strings),
+        **_shorthands(lists),
+        **_shorthands(bools),
+    }
     opts: dict = {k: [] for k in lists}
     rest: list[str] = []
     i = 0
@@ -87,9 +137,21 @@ def parse_flags(args, strings, lists, bools, interspersed=False):
         if name in lists:
             opts[name].append(value)
         elif name in bools:
-            if value not in ("1", "t", "T", "true", "TRUE", "True", "0", "f",
-                             "F", "false", "FALSE", "False"):
-                raise Usage(
+            if value not in (
+                "1",
+                "t",
+                "T",
+                "true",
+                "TRUE",
+                "True",
+                "0",
+                "f",
+                "F",
+                "false",
+                "FALSE",
+                "False",
+            ):
+                raise FlagUsage(
                     f'invalid argument "{value}" for "--{name}" flag: '
                     f'strconv.ParseBool: parsing "{value}": invalid syntax'
                 )
@@ -105,7 +167,7 @@ def parse_flags(args, strings, lists, bools, interspersed=False):
         if arg.startswith("--"):
             name, sep, value = arg[2:].partition("=")
             if name not in strings and name not in lists and name not in bools:
-                raise Usage(f"unknown flag: --{name}")
+                raise FlagUsage(f"unknown flag: --{name}")
             if not sep:
                 if name in bools:
                     value = "true"
@@ -113,14 +175,14 @@ def parse_flags(args, strings, lists, bools, interspersed=False):
                     i += 1
                     value = args[i]
                 else:
-                    raise Usage(f"flag needs an argument: --{name}")
+                    raise FlagUsage(f"flag needs an argument: --{name}")
             assign(name, value)
         elif arg.startswith("-") and arg != "-":
             j = 1
             while j < len(arg):
                 c = arg[j]
                 if c not in shorts:
-                    raise Usage(f"unknown shorthand flag: '{c}' in {arg}")
+                    raise FlagUsage(f"unknown shorthand flag: '{c}' in {arg}")
                 name = shorts[c]
                 if name in bools:
                     if arg[j + 1 : j + 2] == "=":
@@ -134,7 +196,7 @@ def parse_flags(args, strings, lists, bools, interspersed=False):
                     value = value[1:]
                 elif not value:
                     if i + 1 >= len(args):
-                        raise Usage(
+                        raise FlagUsage(
                             f"flag needs an argument: '{c}' in -{c}"
                         )
                     i += 1
@@ -163,7 +225,8 @@ def parse_env_file(path: str, environ: dict[str, str]) -> list[str]:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise Usage(
-                f"env file {path} contains invalid utf8 bytes at line {number}: "
+                f"env file {path} contains invalid utf8 bytes at line "
+                f"{number}: "
                 f"{raw!r}"
             ) from None
         if number == 1:
@@ -205,8 +268,9 @@ def parse_volume(spec: str) -> dict:
         raise Daemon(f"invalid mode: {mode}")
     if not target.startswith("/"):
         raise Daemon(
-            f"invalid volume specification: '{spec}': invalid mount config for "
-            f"type \"bind\": invalid mount path: '{target}' mount path must be "
+            f"invalid volume specification: '{spec}': invalid mount config "
+            f"for type \"bind\": invalid mount path: '{target}' mount path "
+            "must be "
             "absolute"
         )
     named = not source.startswith("/")
@@ -257,8 +321,11 @@ def parse_image(ref: str) -> tuple[str, str]:
     m = REFERENCE.fullmatch(ref)
     if not m:
         if ref.lower() != ref and REFERENCE.fullmatch(ref.lower()):
+            name = ref.split("@")[0]
+            if ":" in name.rsplit("/", 1)[-1]:
+                name = name.rsplit(":", 1)[0]
             raise Usage(
-                f"invalid reference format: repository name ({ref}) must be "
+                f"invalid reference format: repository name ({name}) must be "
                 "lowercase"
             )
         raise Usage("invalid reference format")
@@ -271,9 +338,11 @@ def plan_run(opts: dict, rest: list[str], environ: dict[str, str]) -> dict:
         raise Usage('"docker run" requires at least 1 argument.')
     image_ref, cmd = rest[0], rest[1:]
     repository, tag = parse_image(image_ref)
-    env_lines = [f"PATH={_standin.IMAGE_PATH}",
-                 f"HOSTNAME={socket.gethostname()}"]
-    for path in opts.get("env-file") and [opts["env-file"]] or []:
+    env_lines = [
+        f"PATH={_standin.IMAGE_PATH}",
+        f"HOSTNAME={socket.gethostname()}",
+    ]
+    for path in (opts.get("env-file") and [opts["env-file"]]) or []:
         env_lines += parse_env_file(path, environ)
     for item in opts["env"]:
         key, sep, _ = item.partition("=")
@@ -295,18 +364,15 @@ def plan_run(opts: dict, rest: list[str], environ: dict[str, str]) -> dict:
     for key in ("network", "net", "ipc"):
         if opts.get(key) not in (None, "host"):
             raise Daemon(
-                f"the lab's docker offers only --{key}=host, not "
-                f"{opts[key]!r}"
+                f"the lab's docker offers only --{key}=host, not {opts[key]!r}"
             )
     uid, gid = parse_user(opts["user"]) if opts.get("user") else (0, 0)
     entrypoint = opts.get("entrypoint")
-    if entrypoint:
-        argv = [entrypoint, *cmd]
-    else:
-        argv = cmd or list(IMAGE_CMD)
+    argv = [entrypoint, *cmd] if entrypoint else cmd or list(IMAGE_CMD)
     image = _standin.image_dir(repository, tag)
     return {
-        "image_ref": image_ref if ":" in image_ref.rsplit("/", 1)[-1]
+        "image_ref": image_ref
+        if ":" in image_ref.rsplit("/", 1)[-1]
         else f"{image_ref}:latest",
         "image": str(image) if image else None,
         "uid": uid,
@@ -318,7 +384,7 @@ def plan_run(opts: dict, rest: list[str], environ: dict[str, str]) -> dict:
     }
 
 
-# --- containers ------------------------------------------------------------------
+# --- containers --------------------------------------------------------------
 
 
 def records() -> list[dict]:
@@ -370,36 +436,70 @@ def fail(message: str, hint: str | None, code: int) -> int:
     return code
 
 
-def cmd_run(args: list[str]) -> int:
-    hint = "See 'docker run --help'."
+HINT = "See 'docker run --help'."
+
+
+def check_run(args: list[str], environ: dict[str, str]):
+    """Parse and check `docker run ARGS` as the docker client and daemon do
+    before they look at existing containers. Returns (options, plan, None,
+    0) or (None, None, the text docker prints on stderr, exit status)."""
     try:
         opts, rest = parse_flags(args, RUN_STRINGS, RUN_LISTS, RUN_BOOLS)
-        plan = plan_run(opts, rest, dict(os.environ))
+        plan = plan_run(opts, rest, environ)
+    except FlagUsage as exc:
+        return None, None, f"{exc}\n{HINT}", 125
     except Usage as exc:
-        return fail(f"docker: {exc}.", hint, 125)
+        return None, None, f"docker: {exc}.\n{HINT}", 125
     except Daemon as exc:
-        return fail(f"docker: Error response from daemon: {exc}.", hint, exc.code)
-    name = opts.get("name") or f"lab_{secrets.token_hex(4)}"
-    if not re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", name):
-        return fail(
-            f'docker: Error response from daemon: Invalid container name '
-            f'({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed.', hint, 125
+        return (
+            None,
+            None,
+            f"docker: Error response from daemon: {exc}.\n{HINT}",
+            exc.code,
         )
-    name = name.lstrip("/")
+    name = opts.get("name") or ""
+    if name and not re.fullmatch(r"/?[a-zA-Z0-9][a-zA-Z0-9_.-]+", name):
+        return (
+            None,
+            None,
+            (
+                "docker: Error response from daemon: Invalid container name "
+                f"({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed."
+                f"\n{HINT}"
+            ),
+            125,
+        )
     if plan["image"] is None:
-        print(f"Unable to find image '{plan['image_ref']}' locally", file=sys.stderr)
-        return fail(
-            f"docker: Error response from daemon: manifest for "
-            f"{plan['image_ref']} not found: manifest unknown: manifest "
-            "unknown.", hint, 125,
+        return (
+            None,
+            None,
+            (
+                f"Unable to find image '{plan['image_ref']}' locally\n"
+                f"docker: Error response from daemon: manifest for "
+                f"{plan['image_ref']} not found: manifest unknown: manifest "
+                f"unknown.\n{HINT}"
+            ),
+            125,
         )
+    return opts, plan, None, 0
+
+
+def cmd_run(args: list[str]) -> int:
+    hint = HINT
+    opts, plan, error, code = check_run(args, dict(os.environ))
+    if error:
+        return fail(error, None, code)
+    name = (opts.get("name") or f"lab_{secrets.token_hex(4)}").lstrip("/")
     existing = lookup(name)
     if existing and existing["name"] == name:
         return fail(
-            f'docker: Error response from daemon: Conflict. The container name '
-            f'"/{name}" is already in use by container "{existing["id"]}". You '
+            "docker: Error response from daemon: Conflict. The container "
+            f'name "/{name}" is already in use by container '
+            f'"{existing["id"]}". You '
             "have to remove (or rename) that container to be able to reuse "
-            "that name.", hint, 125,
+            "that name.",
+            hint,
+            125,
         )
     mounts = []
     for v in plan["volumes"]:
@@ -407,18 +507,35 @@ def cmd_run(args: list[str]) -> int:
         if v["named"]:
             source = str(VOLUMES / source / "_data")
         os.makedirs(source, exist_ok=True)
-        mounts.append({"source": source, "target": v["target"],
-                       "readonly": v["readonly"], "recursive": True})
+        mounts.append(
+            {
+                "source": source,
+                "target": v["target"],
+                "readonly": v["readonly"],
+                "recursive": True,
+            }
+        )
     for f in ("/etc/hosts", "/etc/resolv.conf", "/etc/hostname"):
         if f not in {m["target"] for m in mounts} and os.path.exists(f):
             mounts.append({"source": f, "target": f, "readonly": False})
-    record = {"id": secrets.token_hex(32), "name": name,
-              "image": plan["image_ref"], "status": "created"}
+    record = {
+        "id": secrets.token_hex(32),
+        "name": name,
+        "image": plan["image_ref"],
+        "status": "created",
+    }
     save(record)
-    spec = {"image": plan["image"], "uid": plan["uid"], "gid": plan["gid"],
-            "env": plan["env"], "argv": plan["argv"], "mounts": mounts,
-            "cwd": plan["cwd"], "error_prefix": "docker: ",
-            "exec_failure": 127}
+    spec = {
+        "image": plan["image"],
+        "uid": plan["uid"],
+        "gid": plan["gid"],
+        "env": plan["env"],
+        "argv": plan["argv"],
+        "mounts": mounts,
+        "cwd": plan["cwd"],
+        "error_prefix": "docker: ",
+        "exec_failure": 127,
+    }
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -433,12 +550,15 @@ def cmd_run(args: list[str]) -> int:
         return 0
 
     def forward(signum, _frame):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
 
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+    for signum in (
+        signal.SIGINT,
+        signal.SIGTERM,
+        signal.SIGHUP,
+        signal.SIGQUIT,
+    ):
         signal.signal(signum, forward)
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
@@ -461,15 +581,24 @@ def cmd_stop(args: list[str]) -> int:
     except Usage as exc:
         return fail(f"{exc}", "See 'docker stop --help'.", 125)
     if not rest:
-        return fail('"docker stop" requires at least 1 argument.',
-                    "See 'docker stop --help'.", 1)
+        return fail(
+            '"docker stop" requires at least 1 argument.',
+            "See 'docker stop --help'.",
+            1,
+        )
     timeout = int(opts.get("time") or 10)
-    sig = getattr(signal, "SIG" + (opts.get("signal") or "TERM").upper().removeprefix("SIG"))
+    sig = getattr(
+        signal,
+        "SIG" + (opts.get("signal") or "TERM").upper().removeprefix("SIG"),
+    )
     code = 0
     for ref in rest:
         record = lookup(ref)
         if record is None:
-            print(f"Error response from daemon: No such container: {ref}", file=sys.stderr)
+            print(
+                f"Error response from daemon: No such container: {ref}",
+                file=sys.stderr,
+            )
             code = 1
             continue
         if _standin.is_running(record):
@@ -484,21 +613,29 @@ def cmd_stop(args: list[str]) -> int:
 def cmd_rm(args: list[str]) -> int:
     try:
         opts, rest = parse_flags(
-            args, {}, {}, {"force": "f", "volumes": "v", "link": "l"},
+            args,
+            {},
+            {},
+            {"force": "f", "volumes": "v", "link": "l"},
             interspersed=True,
         )
     except Usage as exc:
         return fail(f"{exc}", "See 'docker rm --help'.", 125)
     if not rest:
-        return fail('"docker rm" requires at least 1 argument.',
-                    "See 'docker rm --help'.", 1)
+        return fail(
+            '"docker rm" requires at least 1 argument.',
+            "See 'docker rm --help'.",
+            1,
+        )
     code = 0
     for ref in rest:
         record = lookup(ref)
         if record is None:
             if not opts.get("force"):
-                print(f"Error response from daemon: No such container: {ref}",
-                      file=sys.stderr)
+                print(
+                    f"Error response from daemon: No such container: {ref}",
+                    file=sys.stderr,
+                )
                 code = 1
             continue
         if _standin.is_running(record):
@@ -520,15 +657,19 @@ def cmd_rm(args: list[str]) -> int:
 
 def cmd_ps(args: list[str]) -> int:
     try:
-        opts, _ = parse_flags(args, {}, {}, {"all": "a", "quiet": "q"},
-                              interspersed=True)
+        opts, _ = parse_flags(
+            args, {}, {}, {"all": "a", "quiet": "q"}, interspersed=True
+        )
     except Usage as exc:
         return fail(f"{exc}", "See 'docker ps --help'.", 125)
     print("CONTAINER ID   IMAGE   STATUS   NAMES")
     for record in records():
         state = state_of(record)
         if state == "running" or opts.get("all"):
-            print(f"{record['id'][:12]}   {record['image']}   {state}   {record['name']}")
+            print(
+                f"{record['id'][:12]}   {record['image']}   {state}   "
+                f"{record['name']}"
+            )
     return 0
 
 
@@ -542,12 +683,17 @@ def main(argv: list[str]) -> int:
         return fail(f"unknown flag: {argv[0]}", "See 'docker --help'.", 125)
     command = COMMANDS.get(argv[0])
     if command is None:
-        return fail(f"docker: '{argv[0]}' is not a docker command.",
-                    "See 'docker --help'", 1)
+        return fail(
+            f"docker: '{argv[0]}' is not a docker command.",
+            "See 'docker --help'",
+            1,
+        )
     if os.geteuid() != 0:
         return fail(
             "permission denied while trying to connect to the Docker daemon "
-            "socket at unix:///var/run/docker.sock", None, 1,
+            "socket at unix:///var/run/docker.sock",
+            None,
+            1,
         )
     STATE.mkdir(parents=True, exist_ok=True)
     return command(argv[1:])

@@ -22,16 +22,31 @@ import uuid as uuidlib
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
 
-import _standin  # noqa: E402
+import contextlib
+
+import _standin
 
 DATA_DIR = pathlib.Path("/var/lib/rkt")
 STAGE1_IMAGES = ("stage1-fly.aci",)
 INSECURE_OPTIONS = (
-    "none", "image", "tls", "ondisk", "http", "pubkey", "capabilities",
-    "paths", "seccomp", "all-fetch", "all-run", "all",
+    "none",
+    "image",
+    "tls",
+    "ondisk",
+    "http",
+    "pubkey",
+    "capabilities",
+    "paths",
+    "seccomp",
+    "all-fetch",
+    "all-run",
+    "all",
 )
 STAGE1_FLAGS = (
-    "stage1-url", "stage1-path", "stage1-name", "stage1-hash",
+    "stage1-url",
+    "stage1-path",
+    "stage1-name",
+    "stage1-hash",
     "stage1-from-dir",
 )
 
@@ -106,7 +121,9 @@ def go_query_unescape(s: str) -> str:
         c = raw[i]
         if c == ord("%"):
             hexpart = raw[i + 1 : i + 3]
-            if len(hexpart) < 2 or not re.fullmatch(rb"[0-9A-Fa-f]{2}", hexpart):
+            if len(hexpart) < 2 or not re.fullmatch(
+                rb"[0-9A-Fa-f]{2}", hexpart
+            ):
                 bad = raw[i : i + 3].decode(errors="replace")
                 raise ValueError(f"invalid URL escape {go_quote(bad)}")
             out.append(int(hexpart, 16))
@@ -141,7 +158,7 @@ def go_parse_query(query: str) -> dict[str, list[str]]:
     return values
 
 
-# --- appc ----------------------------------------------------------------------
+# --- appc --------------------------------------------------------------------
 
 
 def check_acname(name: str) -> None:
@@ -149,11 +166,13 @@ def check_acname(name: str) -> None:
         raise ValueError("ACName cannot be empty")
     if re.search(r"[^a-z0-9-]", name):
         raise ValueError(
-            'ACName must contain only lower case alphanumeric characters plus "-"'
+            "ACName must contain only lower case alphanumeric characters "
+            'plus "-"'
         )
     if re.search(r"(^-+)|(-+$)", name):
         raise ValueError(
-            "ACName must start and end with only lower case alphanumeric characters"
+            "ACName must start and end with only lower case alphanumeric "
+            "characters"
         )
 
 
@@ -170,8 +189,16 @@ def parse_volume(spec: str) -> dict:
             )
         parts.append(f"{key}={go_query_escape(value)}")
     params = go_parse_query("&".join(parts))
-    vol: dict = {"name": "", "kind": "", "source": "", "readOnly": None,
-                 "recursive": None, "mode": None, "uid": None, "gid": None}
+    vol: dict = {
+        "name": "",
+        "kind": "",
+        "source": "",
+        "readOnly": None,
+        "recursive": None,
+        "mode": None,
+        "uid": None,
+        "gid": None,
+    }
     for key, val in params.items():
         if len(val) > 1:
             raise ValueError(
@@ -238,7 +265,7 @@ def parse_mount(spec: str) -> dict:
     return mount
 
 
-# --- the command line ----------------------------------------------------------
+# --- the command line --------------------------------------------------------
 
 
 class Apps:
@@ -268,17 +295,48 @@ class Options:
 
 
 GLOBAL_BOOLS = {"debug", "trust-keys-from-https"}
-GLOBAL_STRINGS = {"dir", "system-config", "local-config", "user-config",
-                  "cpuprofile", "memprofile"}
-RUN_BOOLS = {"inherit-env", "no-overlay", "private-users", "interactive",
-             "store-only", "no-store", "mds-register"}
-RUN_STRINGS = {"set-env-file", "dns-domain", "pull-policy", "pod-manifest",
-               "uuid-file-save", "hostname", "ipc"}
+GLOBAL_STRINGS = {
+    "dir",
+    "system-config",
+    "local-config",
+    "user-config",
+    "cpuprofile",
+    "memprofile",
+}
+RUN_BOOLS = {
+    "inherit-env",
+    "no-overlay",
+    "private-users",
+    "interactive",
+    "store-only",
+    "no-store",
+    "mds-register",
+}
+RUN_STRINGS = {
+    "set-env-file",
+    "dns-domain",
+    "pull-policy",
+    "pod-manifest",
+    "uuid-file-save",
+    "hostname",
+    "ipc",
+}
 RUN_LISTS = {"port", "dns", "dns-search", "dns-opt", "hosts-entry"}
 APP_ONCE = {"exec", "signature"}
-APP_LAST_WINS = {"user", "group", "working-dir", "name", "memory", "cpu",
-                 "cpu-shares", "oom-score-adj", "supplementary-gids",
-                 "caps-retain", "caps-remove", "seccomp"}
+APP_LAST_WINS = {
+    "user",
+    "group",
+    "working-dir",
+    "name",
+    "memory",
+    "cpu",
+    "cpu-shares",
+    "oom-score-adj",
+    "supplementary-gids",
+    "caps-retain",
+    "caps-remove",
+    "seccomp",
+}
 APP_LISTS = {"annotation", "user-annotation", "user-label", "environment"}
 APP_BOOLS = {"readonly-rootfs"}
 
@@ -288,7 +346,10 @@ def _set_flag(opts: Options, name: str, value: str) -> None:
     if name in GLOBAL_BOOLS | RUN_BOOLS:
         opts.bools[name] = go_parse_bool(value)
     elif name in GLOBAL_STRINGS | RUN_STRINGS:
-        if name in ("dir", "system-config", "local-config", "user-config") and not value:
+        if (
+            name in ("dir", "system-config", "local-config", "user-config")
+            and not value
+        ):
             raise ValueError('"" is not a valid directory')
         opts.strings[name] = value
     elif name in RUN_LISTS or name == "net":
@@ -335,7 +396,9 @@ def _set_flag(opts: Options, name: str, value: str) -> None:
     elif name in APP_ONCE:
         app = opts.apps.last(name)
         if app.get(name):
-            raise ValueError(f"--{name} specified multiple times for the same image")
+            raise ValueError(
+                f"--{name} specified multiple times for the same image"
+            )
         app[name] = value
     elif name in APP_LAST_WINS:
         opts.apps.last(name)[name] = value
@@ -353,8 +416,14 @@ def _known(name: str, run: bool) -> bool:
     if not run:
         return False
     return name in (
-        RUN_BOOLS | RUN_STRINGS | RUN_LISTS | APP_ONCE | APP_LAST_WINS
-        | APP_LISTS | APP_BOOLS | set(STAGE1_FLAGS)
+        RUN_BOOLS
+        | RUN_STRINGS
+        | RUN_LISTS
+        | APP_ONCE
+        | APP_LAST_WINS
+        | APP_LISTS
+        | APP_BOOLS
+        | set(STAGE1_FLAGS)
         | {"net", "set-env", "volume", "mount"}
     )
 
@@ -379,10 +448,7 @@ def parse_flags(opts: Options, args: list[str], run: bool, extra=()) -> int:
         if not body or body[0] in "-=":
             raise FlagError(f"bad flag syntax: {arg}")
         name, sep, value = body.partition("=")
-        if name in extra:
-            known = True
-        else:
-            known = _known(name, run)
+        known = True if name in extra else _known(name, run)
         if not known:
             raise FlagError(f"unknown flag: --{name}")
         if not sep:
@@ -429,8 +495,12 @@ def parse_apps(opts: Options, args: list[str]) -> None:
             in_args = True
             if apps_at_last_args == len(opts.apps.apps):
                 if not opts.apps.apps:
-                    raise ValueError("an image is required before any app arguments")
-                raise ValueError("only one set of app arguments allowed per image")
+                    raise ValueError(
+                        "an image is required before any app arguments"
+                    )
+                raise ValueError(
+                    "only one set of app arguments allowed per image"
+                )
             apps_at_last_args = len(opts.apps.apps)
             i += 1
             continue
@@ -449,7 +519,9 @@ def parse_apps(opts: Options, args: list[str]) -> None:
             opts.apps.apps.append({"image": a, "mounts": [], "args": []})
             i += 1
     names = {v["name"] for v in opts.apps.volumes}
-    for mounts in [opts.apps.mounts] + [app["mounts"] for app in opts.apps.apps]:
+    for mounts in [opts.apps.mounts] + [
+        app["mounts"] for app in opts.apps.apps
+    ]:
         for m in mounts:
             if m["volume"] not in names:
                 raise ValueError(
@@ -480,7 +552,7 @@ def split_command(argv: list[str]) -> tuple[Options, str | None, list[str]]:
     return opts, None, rest
 
 
-# --- pods ------------------------------------------------------------------------
+# --- pods --------------------------------------------------------------------
 
 
 def pods_dir() -> pathlib.Path:
@@ -508,23 +580,36 @@ def read_uuid_file(path: str) -> str:
 
 def find_image(image: str, insecure: list[str]) -> pathlib.Path:
     if image.startswith("docker://"):
-        if "image" not in insecure and "all" not in insecure and "all-fetch" not in insecure:
+        if (
+            "image" not in insecure
+            and "all" not in insecure
+            and "all-fetch" not in insecure
+        ):
             raise RunError(
                 "signature verification for docker images is not supported "
                 "(try --insecure-options=image)"
             )
-        ref = image[len("docker://"):]
-        repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "latest")
+        ref = image[len("docker://") :]
+        repo, _, tag = (
+            ref.rpartition(":")
+            if ":" in ref.rsplit("/", 1)[-1]
+            else (ref, "", "latest")
+        )
         found = _standin.image_dir(repo, tag)
         if found is None:
             raise RunError(
-                f"unable to fetch docker image from URL {go_quote(image)}: either "
+                "unable to fetch docker image from URL "
+                f"{go_quote(image)}: either "
                 "image was not found in the store or store was disabled and "
                 "fetching from remote yielded nothing or it was disabled"
             )
         return found
     name, _, tag = image.partition(":")
-    found = _standin.image_dir(name, tag or "latest") if name == "quay.io/coreos/etcd" else None
+    found = (
+        _standin.image_dir(name, tag or "latest")
+        if name == "quay.io/coreos/etcd"
+        else None
+    )
     if found is None:
         raise RunError(
             f"unable to fetch image from image name {go_quote(image)}: either "
@@ -545,11 +630,18 @@ def plan_run(opts: Options, environ: dict[str, str]) -> dict:
     if opts.bools.get("store-only") and opts.bools.get("no-store"):
         raise RunError("both --store-only and --no-store specified")
     if not apps.apps:
-        raise RunError("must provide at least one image or specify the pod manifest")
+        raise RunError(
+            "must provide at least one image or specify the pod manifest"
+        )
     if opts.stage1 is None or (
-        opts.stage1[0] != "stage1-from-dir" or opts.stage1[1] not in STAGE1_IMAGES
+        opts.stage1[0] != "stage1-from-dir"
+        or opts.stage1[1] not in STAGE1_IMAGES
     ):
-        given = "--" + "=".join(opts.stage1) if opts.stage1 else "the default stage1"
+        given = (
+            "--" + "=".join(opts.stage1)
+            if opts.stage1
+            else "the default stage1"
+        )
         raise RunError(
             f"failed to fetch stage1 image: the lab's rkt has only "
             f"--stage1-from-dir=stage1-fly.aci, not {given}"
@@ -574,7 +666,8 @@ def plan_run(opts: Options, environ: dict[str, str]) -> dict:
     for m in merged:
         if m["volume"] in by_name:
             raise RunError(
-                f"can't evaluate mounts: duplicate mount given: {go_quote(m['volume'])}"
+                "can't evaluate mounts: duplicate mount given: "
+                f"{go_quote(m['volume'])}"
             )
         by_name[m["volume"]] = m
     mounts = []
@@ -591,13 +684,19 @@ def plan_run(opts: Options, environ: dict[str, str]) -> dict:
             source = v["source"]
         else:
             source = None
-        mounts.append({
-            "volume": v["name"], "kind": v["kind"], "source": source,
-            "target": clean(m["target"]),
-            "readonly": bool(v["readOnly"]),
-            "recursive": bool(v["recursive"]),
-            "mode": v["mode"], "uid": v["uid"], "gid": v["gid"],
-        })
+        mounts.append(
+            {
+                "volume": v["name"],
+                "kind": v["kind"],
+                "source": source,
+                "target": clean(m["target"]),
+                "readonly": bool(v["readOnly"]),
+                "recursive": bool(v["recursive"]),
+                "mode": v["mode"],
+                "uid": v["uid"],
+                "gid": v["gid"],
+            }
+        )
     env = dict(environ) if opts.bools.get("inherit-env") else {}
     for key in opts.set_env_order:
         env[key] = opts.set_env[key]
@@ -614,7 +713,9 @@ def plan_run(opts: Options, environ: dict[str, str]) -> dict:
         else:
             found = _standin.image_user(user)
             if found is None:
-                raise RunError(f"cannot find user {go_quote(user)} in the image")
+                raise RunError(
+                    f"cannot find user {go_quote(user)} in the image"
+                )
             uid = found[0]
     if "group" in app:
         group = app["group"]
@@ -642,28 +743,39 @@ def prepare_empty_volumes(uuid: str, spec: dict) -> None:
             m["source"] = str(path)
 
 
-# --- commands ------------------------------------------------------------------
+# --- commands ----------------------------------------------------------------
 
 
 def err(prefix: str, message: str) -> None:
     print(f"{prefix}: {message}", file=sys.stderr, flush=True)
 
 
-def cmd_run(opts: Options, args: list[str]) -> int:
+def check_run(argv: list[str], environ: dict[str, str]):
+    """Parse and check a whole `rkt ... run ...` command line (without the
+    program name) as rkt does before it starts a pod. Returns (options,
+    container spec, None) or (None, None, the text rkt prints on stderr)."""
+    opts, command, args = split_command(argv)
+    if command != "run":
+        raise AssertionError(command)
     try:
         taken = parse_flags(opts, args, run=True)
     except FlagError as exc:
-        print(f"Error: {exc}\nRun 'rkt run --help' for usage.", file=sys.stderr)
-        return 254
+        return None, None, f"Error: {exc}\nRun 'rkt run --help' for usage."
     try:
         parse_apps(opts, args[taken:])
     except ValueError as exc:
-        err("run", f"error parsing app image arguments: {exc}")
-        return 254
+        return None, None, f"run: error parsing app image arguments: {exc}"
     try:
-        spec = plan_run(opts, dict(os.environ))
+        spec = plan_run(opts, environ)
     except RunError as exc:
-        err("run", str(exc))
+        return None, None, f"run: {exc}"
+    return opts, spec, None
+
+
+def cmd_run(argv: list[str]) -> int:
+    opts, spec, error = check_run(argv, dict(os.environ))
+    if error:
+        print(error, file=sys.stderr)
         return 254
     uuid = str(uuidlib.uuid4())
     save = opts.strings.get("uuid-file-save")
@@ -671,13 +783,19 @@ def cmd_run(opts: Options, args: list[str]) -> int:
         try:
             pathlib.Path(save).write_text(uuid)
         except OSError as exc:
-            err("run", f"error saving pod UUID to file: {exc.strerror.lower()}")
+            err(
+                "run", f"error saving pod UUID to file: {exc.strerror.lower()}"
+            )
             return 254
     prepare_empty_volumes(uuid, spec)
     _standin.write_json(
         pods_dir() / f"{uuid}.json",
-        {"uuid": uuid, "pid": os.getpid(), "start": _standin.proc_start(os.getpid()),
-         "image": opts.apps.apps[0]["image"]},
+        {
+            "uuid": uuid,
+            "pid": os.getpid(),
+            "start": _standin.proc_start(os.getpid()),
+            "image": opts.apps.apps[0]["image"],
+        },
     )
     sys.stdout.flush()
     sys.stderr.flush()
@@ -723,7 +841,7 @@ def cmd_rm(opts: Options, args: list[str]) -> int:
     for uuid in uuids:
         record = pod_record(uuid)
         if record is None:
-            err("rm", f'cannot get pod: no matches found for {go_quote(uuid)}')
+            err("rm", f"cannot get pod: no matches found for {go_quote(uuid)}")
             failed = True
             continue
         if _standin.is_running(record):
@@ -745,9 +863,13 @@ def cmd_rm(opts: Options, args: list[str]) -> int:
 
 def cmd_stop(opts: Options, args: list[str]) -> int:
     try:
-        flags, rest = _sub_flags(opts, args, {"uuid-file": None, "force": None})
+        flags, rest = _sub_flags(
+            opts, args, {"uuid-file": None, "force": None}
+        )
     except FlagError as exc:
-        print(f"Error: {exc}\nRun 'rkt stop --help' for usage.", file=sys.stderr)
+        print(
+            f"Error: {exc}\nRun 'rkt stop --help' for usage.", file=sys.stderr
+        )
         return 254
     try:
         uuids = _uuids("stop", rest, flags.get("uuid-file"))
@@ -758,17 +880,22 @@ def cmd_stop(opts: Options, args: list[str]) -> int:
     for uuid in uuids:
         record = pod_record(uuid)
         if record is None:
-            err("stop", f"cannot get pod: no matches found for {go_quote(uuid)}")
+            err(
+                "stop",
+                f"cannot get pod: no matches found for {go_quote(uuid)}",
+            )
             errors += 1
             continue
         if not _standin.is_running(record):
             print(f"pod {go_quote(uuid)} is already stopped")
             continue
-        sig = signal.SIGKILL if flags.get("force") in ("true",) else signal.SIGTERM
-        try:
+        sig = (
+            signal.SIGKILL
+            if flags.get("force") in ("true",)
+            else signal.SIGTERM
+        )
+        with contextlib.suppress(ProcessLookupError):
             os.kill(record["pid"], sig)
-        except ProcessLookupError:
-            pass
         print(go_quote(uuid))
     if errors:
         err("stop", f"failed to stop {errors} pod(s)")
@@ -795,7 +922,7 @@ def main(argv: list[str]) -> int:
         err(command, "cannot run as unprivileged user")
         return 254
     if command == "run":
-        return cmd_run(opts, rest)
+        return cmd_run(argv)
     if command == "rm":
         return cmd_rm(opts, rest)
     if command == "stop":

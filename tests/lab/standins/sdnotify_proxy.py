@@ -12,6 +12,7 @@ exit status.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -29,10 +30,8 @@ def main(argv: list[str]) -> int:
         return 1
     proxy_path = argv[1]
     os.environ["NOTIFY_SOCKET"] = proxy_path
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(proxy_path)
-    except OSError:
-        pass
     try:
         local = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         local.bind(proxy_path)
@@ -64,10 +63,8 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=relay, daemon=True).start()
 
     def forward(signum, _frame) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signum)
-        except ProcessLookupError:
-            pass
 
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
