@@ -74,6 +74,13 @@ notes:
     C(peer-trusted-ca-file); C(election-timeout) below 5 times
     C(heartbeat-interval) or above 50000 (etcd's defaults 1000 and 100
     stand in for a missing one).
+  - Refused TLS settings, which etcd refuses at start or ignores with no
+    more than a warning, are an C(https) or C(unixs) listen URL without a
+    certificate (or C(auto-tls)); C(client-cert-auth) (or
+    C(peer-client-cert-auth)) while a listen URL of that side is plain
+    C(http) or C(unix), or while the listen URLs are not given, since
+    etcd's defaults are plain; and a certificate while the given listen
+    URLs of its side are all plain.
   - Deprecated flags are accepted. The role lists them through the
     C(deprecations) function of the collection's C(_etcd) module_utils,
     since a filter cannot warn.
@@ -96,6 +103,8 @@ EXAMPLES = r"""
       name: etcd1
       listen-client-urls: [https://10.0.0.11:2379]
       advertise-client-urls: [https://10.0.0.11:2379]
+      listen-peer-urls: [https://10.0.0.11:2380]
+      initial-advertise-peer-urls: [https://10.0.0.11:2380]
       cert-file: /etc/ssl/certs/etcd/server.crt
       key-file: /etc/ssl/certs/etcd/server.key
       trusted-ca-file: /etc/ssl/certs/etcd/ca.crt

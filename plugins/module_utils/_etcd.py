@@ -500,6 +500,25 @@ CERT_AUTH = (
     ("client-cert-auth", ("trusted-ca-file", "ca-file")),
     ("peer-client-cert-auth", ("peer-trusted-ca-file", "peer-ca-file")),
 )
+# Per side: the listen URLs, etcd's default for them, the certificate,
+# the generated-certificate switch and the certificate check.
+LISTENERS = (
+    (
+        "listen-client-urls",
+        "http://localhost:2379",
+        "cert-file",
+        "auto-tls",
+        "client-cert-auth",
+    ),
+    (
+        "listen-peer-urls",
+        "http://localhost:2380",
+        "peer-cert-file",
+        "peer-auto-tls",
+        "peer-client-cert-auth",
+    ),
+)
+TLS_SCHEMES = ("https", "unixs")
 
 
 def _check_together(
@@ -531,6 +550,8 @@ def _check_together(
                 f"{v.text} cannot check client certificates without the CA "
                 f"that signed them, so set {cas[0]!r}"
             )
+    for urls_name, default, cert, auto, auth in LISTENERS:
+        _check_listener(v, values, key, urls_name, default, cert, auto, auth)
     heartbeat = int(values.get("heartbeat-interval", DEFAULT_HEARTBEAT_MS))
     election = int(values.get("election-timeout", DEFAULT_ELECTION_MS))
     if election < 5 * heartbeat:
@@ -545,6 +566,38 @@ def _check_together(
             f"election-timeout {election} ms is above etcd's limit of "
             f"{MAX_ELECTION_MS} ms, which etcd {v.text} refuses to start "
             "with: lower it"
+        )
+
+
+def _check_listener(v, values, key, urls_name, default, cert, auto, auth):
+    """TLS settings that etcd would refuse, or ignore with a warning."""
+    given = urls_name in values
+    urls = values[urls_name].split(",") if given else [default]
+    secure = [u for u in urls if u.split("://")[0] in TLS_SCHEMES]
+    plain = [u for u in urls if u not in secure]
+    has_cert = cert in values or values.get(auto) == "true"
+    if secure and not has_cert:
+        raise EtcdSettingsError(
+            f"{key(urls_name)} holds {secure[0]!r}, and etcd {v.text} "
+            f"refuses to start without a certificate for it: set {cert!r} "
+            f"and its key (or {auto!r})"
+        )
+    if values.get(auth) == "true" and plain:
+        where = (
+            f"{plain[0]!r} of {key(urls_name)}"
+            if given
+            else f"its default {default!r}, as {urls_name!r} is not set"
+        )
+        raise EtcdSettingsError(
+            f"{key(auth)} is true, but etcd {v.text} checks no certificate "
+            f"on {where}, and only warns: listen on https (or unixs) URLs "
+            f"alone, or drop {auth!r}"
+        )
+    if cert in values and given and not secure:
+        raise EtcdSettingsError(
+            f"{key(cert)} is set, but {key(urls_name)} holds no https URL, "
+            f"so etcd {v.text} ignores the certificate and only warns: "
+            "listen on https URLs, or drop the certificate"
         )
 
 

@@ -421,3 +421,46 @@ def test_etcd_refuses_what_the_filter_refuses(
     text = run_to_exit(etcd_binaries[version], env, tmp_path / "etcd.log")
     assert re.search(message, text), text
     assert UNRECOGNIZED.search(text), text
+
+
+IGNORED_CERT_AUTH = re.compile(
+    r"(is HTTP while client cert auth \(--client-cert-auth\) is enabled"
+    r"|while --client-cert-auth is enabled; ignoring client cert auth)"
+)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_etcd_ignores_cert_auth_on_plain_urls(
+    etcd_binaries, tmp_path, version
+):
+    """client-cert-auth on an http URL: etcd warns, starts, and serves a
+    client without a certificate; the filter refuses it."""
+    bindir = etcd_binaries[version]
+    pki = write_pki(tmp_path)
+    env = {
+        **stopping_env(tmp_path),
+        "ETCD_CLIENT_CERT_AUTH": "true",
+        "ETCD_TRUSTED_CA_FILE": str(pki["ca"]),
+    }
+    with pytest.raises(AnsibleFilterError) as err:
+        etcd_environment(env, version)
+    assert "checks no certificate on 'http://127.0.0.1:" in err.value.message
+    endpoint = env["ETCD_LISTEN_CLIENT_URLS"]
+    log_path = tmp_path / "etcd.log"
+    proc, log = start(bindir, env, log_path)
+    try:
+        served = None
+        for _attempt in range(100):
+            if proc.poll() is not None:
+                break
+            served = etcdctl(bindir, endpoint, pki, with_cert=False)
+            if served.returncode == 0:
+                break
+            time.sleep(0.2)
+        assert served is not None and served.returncode == 0, (
+            log_path.read_text()
+        )
+    finally:
+        stop(proc)
+        log.close()
+    assert IGNORED_CERT_AUTH.search(log_path.read_text())

@@ -11,8 +11,12 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.containerlinux.etcd.plugins.filter import (
+    etcd_environment as etcd_environment_plugin,
+)
 from ansible_collections.containerlinux.etcd.plugins.filter.etcd_environment import (  # noqa: E501
     FilterModule,
     etcd_environment,
@@ -29,20 +33,26 @@ def test_registered():
         (
             {
                 "name": "etcd1",
+                "listen_peer_urls": ["https://10.0.0.1:2380"],
+                "peer_cert_file": "/etc/ssl/certs/peer.crt",
+                "peer_key_file": "/etc/ssl/certs/peer.key",
                 "peer_client_cert_auth": True,
                 "peer-trusted-ca-file": "/etc/ssl/certs/ca.crt",
             },
             "v3.5.16",
             {
                 "ETCD_NAME": "etcd1",
+                "ETCD_LISTEN_PEER_URLS": "https://10.0.0.1:2380",
+                "ETCD_PEER_CERT_FILE": "/etc/ssl/certs/peer.crt",
+                "ETCD_PEER_KEY_FILE": "/etc/ssl/certs/peer.key",
                 "ETCD_PEER_CLIENT_CERT_AUTH": "true",
                 "ETCD_PEER_TRUSTED_CA_FILE": "/etc/ssl/certs/ca.crt",
             },
         ),
         (
-            {"listen-peer-urls": ["https://10.0.0.1:2380"]},
+            {"listen-peer-urls": ["http://10.0.0.1:2380"]},
             "3.4",
-            {"ETCD_LISTEN_PEER_URLS": "https://10.0.0.1:2380"},
+            {"ETCD_LISTEN_PEER_URLS": "http://10.0.0.1:2380"},
         ),
         ({"wal-dir": None}, "3.3.25", {}),
     ],
@@ -121,7 +131,7 @@ def test_through_a_template(collections_path):
         collections_path,
         "{'client-cert-auth': true, 'trusted-ca-file': '/ca',"
         " 'listen-client-urls': ['https://127.0.0.1:2379',"
-        " 'https://127.0.0.2:2379']}"
+        " 'https://127.0.0.2:2379'], 'auto-tls': true}"
         " | containerlinux.etcd.etcd_environment(version='3.5.16')",
     )
     assert status == "SUCCESS"
@@ -130,6 +140,7 @@ def test_through_a_template(collections_path):
         "ETCD_TRUSTED_CA_FILE": "/ca",
         "ETCD_LISTEN_CLIENT_URLS": "https://127.0.0.1:2379,"
         "https://127.0.0.2:2379",
+        "ETCD_AUTO_TLS": "true",
     }
 
 
@@ -144,3 +155,18 @@ def test_through_a_template_refused(collections_path):
         "containerlinux.etcd.etcd_environment: 'image_tag' is read by the "
         "etcd-wrapper, not by etcd" in host["msg"]
     )
+
+
+def test_documented_example_is_accepted():
+    examples = yaml.safe_load(etcd_environment_plugin.EXAMPLES)
+    settings = examples[0]["vars"]["settings"]
+    env = etcd_environment(settings, "3.5.16")
+    assert env["ETCD_PEER_CLIENT_CERT_AUTH"] == "true"
+    assert list(env) == [
+        "ETCD_" + k.upper().replace("-", "_") for k in settings
+    ]
+
+
+def test_documentation_parses():
+    for block in ("DOCUMENTATION", "EXAMPLES", "RETURN"):
+        assert yaml.safe_load(getattr(etcd_environment_plugin, block))

@@ -72,6 +72,7 @@ def test_parse_version_refused(text, message):
 
 
 TLS = {
+    "listen-client-urls": "https://10.0.0.1:2379,unixs://etcd:0",
     "cert-file": "/etc/ssl/certs/server.crt",
     "key-file": "/etc/ssl/certs/server.key",
     "trusted-ca-file": "/etc/ssl/certs/ca.crt",
@@ -131,12 +132,12 @@ ACCEPTED = [
     # URL lists, as a list or one string.
     (
         {
-            "listen-client-urls": ["https://127.0.0.1:2379", "unix://s:0"],
+            "listen-client-urls": ["http://127.0.0.1:2379", "unix://s:0"],
             "advertise-client-urls": "https://10.0.0.1:2379",
         },
         "3.5.16",
         {
-            "ETCD_LISTEN_CLIENT_URLS": "https://127.0.0.1:2379,unix://s:0",
+            "ETCD_LISTEN_CLIENT_URLS": "http://127.0.0.1:2379,unix://s:0",
             "ETCD_ADVERTISE_CLIENT_URLS": "https://10.0.0.1:2379",
         },
     ),
@@ -226,6 +227,7 @@ ACCEPTED = [
         TLS,
         "3.5.16",
         {
+            "ETCD_LISTEN_CLIENT_URLS": "https://10.0.0.1:2379,unixs://etcd:0",
             "ETCD_CERT_FILE": "/etc/ssl/certs/server.crt",
             "ETCD_KEY_FILE": "/etc/ssl/certs/server.key",
             "ETCD_TRUSTED_CA_FILE": "/etc/ssl/certs/ca.crt",
@@ -233,23 +235,47 @@ ACCEPTED = [
         },
     ),
     (
-        {"peer-client-cert-auth": True, "peer-trusted-ca-file": "/ca"},
+        {
+            "listen-peer-urls": "https://10.0.0.1:2380",
+            "peer-auto-tls": True,
+            "peer-client-cert-auth": True,
+            "peer-trusted-ca-file": "/ca",
+        },
         "3.5.16",
         {
+            "ETCD_LISTEN_PEER_URLS": "https://10.0.0.1:2380",
+            "ETCD_PEER_AUTO_TLS": "true",
             "ETCD_PEER_CLIENT_CERT_AUTH": "true",
             "ETCD_PEER_TRUSTED_CA_FILE": "/ca",
         },
     ),
     # Before 3.4, ca-file also turns client certificate checks on.
     (
-        {"client-cert-auth": True, "ca-file": "/ca"},
+        {
+            "listen-client-urls": "https://10.0.0.1:2379",
+            "auto-tls": True,
+            "client-cert-auth": True,
+            "ca-file": "/ca",
+        },
         "3.3.25",
-        {"ETCD_CLIENT_CERT_AUTH": "true", "ETCD_CA_FILE": "/ca"},
+        {
+            "ETCD_LISTEN_CLIENT_URLS": "https://10.0.0.1:2379",
+            "ETCD_AUTO_TLS": "true",
+            "ETCD_CLIENT_CERT_AUTH": "true",
+            "ETCD_CA_FILE": "/ca",
+        },
     ),
     (
         {"client-cert-auth": False},
         "3.5.16",
         {"ETCD_CLIENT_CERT_AUTH": "false"},
+    ),
+    # A certificate is fine while no listen URLs are given: it may serve
+    # the other side, or the URLs come from a drop-in of their own.
+    (
+        {"cert-file": "/s.crt", "key-file": "/s.key"},
+        "3.5.16",
+        {"ETCD_CERT_FILE": "/s.crt", "ETCD_KEY_FILE": "/s.key"},
     ),
     # Election timeout: 5 x heartbeat at least, 50000 at most.
     (
@@ -594,6 +620,57 @@ REFUSED = [
         "'peer_client_cert_auth' is true but 'peer-trusted-ca-file' is not "
         "set: etcd 3.5.16 cannot check client certificates without the CA "
         "that signed them, so set 'peer-trusted-ca-file'",
+    ),
+    (
+        {"listen-client-urls": "https://10.0.0.1:2379"},
+        "3.5.16",
+        "'listen-client-urls' holds 'https://10.0.0.1:2379', and etcd 3.5.16 "
+        "refuses to start without a certificate for it: set 'cert-file' and "
+        "its key (or 'auto-tls')",
+    ),
+    (
+        {"listen_peer_urls": ["unixs://p:0"]},
+        "3.5.16",
+        "'listen_peer_urls' holds 'unixs://p:0', and etcd 3.5.16 refuses to "
+        "start without a certificate for it: set 'peer-cert-file' and its "
+        "key (or 'peer-auto-tls')",
+    ),
+    (
+        dict(TLS, **{"listen-client-urls": ["https://a:1", "http://b:2"]}),
+        "3.5.16",
+        "'client-cert-auth' is true, but etcd 3.5.16 checks no certificate "
+        "on 'http://b:2' of 'listen-client-urls', and only warns: listen on "
+        "https (or unixs) URLs alone, or drop 'client-cert-auth'",
+    ),
+    (
+        {"peer-client-cert-auth": True, "peer-trusted-ca-file": "/ca"},
+        "3.4.23",
+        "'peer-client-cert-auth' is true, but etcd 3.4.23 checks no "
+        "certificate on its default 'http://localhost:2380', as "
+        "'listen-peer-urls' is not set, and only warns: listen on https (or "
+        "unixs) URLs alone, or drop 'peer-client-cert-auth'",
+    ),
+    (
+        {
+            "listen-client-urls": "http://127.0.0.1:2379",
+            "cert-file": "/s.crt",
+            "key-file": "/s.key",
+        },
+        "3.5.16",
+        "'cert-file' is set, but 'listen-client-urls' holds no https URL, so "
+        "etcd 3.5.16 ignores the certificate and only warns: listen on https "
+        "URLs, or drop the certificate",
+    ),
+    (
+        {
+            "listen-peer-urls": "http://127.0.0.1:2380",
+            "peer-cert-file": "/p.crt",
+            "peer-key-file": "/p.key",
+        },
+        "3.5.16",
+        "'peer-cert-file' is set, but 'listen-peer-urls' holds no https URL, "
+        "so etcd 3.5.16 ignores the certificate and only warns: listen on "
+        "https URLs, or drop the certificate",
     ),
     (
         {"heartbeat-interval": 300},
