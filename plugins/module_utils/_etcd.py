@@ -535,6 +535,7 @@ def _check_together(
             "initial-cluster, discovery and discovery-srv, so keep one and "
             "remove the others"
         )
+    _check_initial_cluster(v, values, key)
     for cert, private in KEY_PAIRS:
         for have, lack in ((cert, private), (private, cert)):
             if have in values and lack not in values:
@@ -566,6 +567,31 @@ def _check_together(
             f"election-timeout {election} ms is above etcd's limit of "
             f"{MAX_ELECTION_MS} ms, which etcd {v.text} refuses to start "
             "with: lower it"
+        )
+
+
+def _check_initial_cluster(v, values, key):
+    text = values.get("initial-cluster")
+    if text is None:
+        return
+    members = set()
+    for item in text.split(","):
+        member, sep, url = item.partition("=")
+        if not (sep and member and _URL_RE.fullmatch(url)):
+            raise EtcdSettingsError(
+                f"{key('initial-cluster')}: {item!r} is not a member as etcd "
+                f"{v.text} reads one: write each as name=URL, such as "
+                "'etcd1=https://10.0.0.1:2380'"
+            )
+        members.add(member)
+    # ETCD_NAME may come from the unit (CoreOS sets it to the machine id),
+    # so only a name given here is checked.
+    name = values.get("name")
+    if name is not None and name not in members:
+        raise EtcdSettingsError(
+            f"{key('initial-cluster')} lists no member named {name!r}, the "
+            f"{key('name')} of this member, and etcd {v.text} refuses to "
+            f"bootstrap so: add {name}=<its peer URL>"
         )
 
 

@@ -390,6 +390,15 @@ REFUSED_BY_ETCD = [
         {"ETCD_DISCOVERY_SRV": "example.invalid"},
         r"multiple discovery or bootstrap flags are set",
     ),
+    (
+        {"ETCD_NAME": "zz"},
+        r'find local name \\?"zz\\?" in the initial cluster configuration',
+    ),
+    (
+        {"ETCD_LISTEN_CLIENT_URLS": "https://127.0.0.1:1"},
+        r"TLS key/cert \(--cert-file, --key-file\) must be provided for "
+        r"client url https://127.0.0.1:1",
+    ),
 ]
 UNRECOGNIZED = re.compile(
     r'unrecognized environment variable("?,"environment-variable":"| )'
@@ -401,7 +410,14 @@ UNRECOGNIZED = re.compile(
 @pytest.mark.parametrize(
     ("extra", "message"),
     REFUSED_BY_ETCD,
-    ids=["bad-bool", "election-low", "election-high", "two-bootstraps"],
+    ids=[
+        "bad-bool",
+        "election-low",
+        "election-high",
+        "two-bootstraps",
+        "name-not-in-cluster",
+        "https-without-cert",
+    ],
 )
 def test_etcd_refuses_what_the_filter_refuses(
     etcd_binaries, tmp_path, version, extra, message

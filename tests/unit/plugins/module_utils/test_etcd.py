@@ -216,6 +216,20 @@ ACCEPTED = [
         "3.6.14",
         {"ETCD_DISCOVERY": "https://d/x"},
     ),
+    # The initial cluster names this member (when the name is given here).
+    (
+        {"name": "b", "initial-cluster": "a=https://a:2380,b=https://b:2380"},
+        "3.5.16",
+        {
+            "ETCD_NAME": "b",
+            "ETCD_INITIAL_CLUSTER": "a=https://a:2380,b=https://b:2380",
+        },
+    ),
+    (
+        {"initial-cluster": "a=https://a:2380"},
+        "3.5.16",
+        {"ETCD_INITIAL_CLUSTER": "a=https://a:2380"},
+    ),
     # Bootstrap from one source only.
     (
         {"discovery-srv": "example.com"},
@@ -594,6 +608,20 @@ REFUSED = [
         "'initial_cluster' and 'discovery-srv' cannot go together: etcd "
         "3.4.23 bootstraps a cluster from only one of initial-cluster, "
         "discovery and discovery-srv, so keep one and remove the others",
+    ),
+    (
+        {"name": "c", "initial-cluster": "a=https://a:2380,b=https://b:2380"},
+        "3.5.16",
+        "'initial-cluster' lists no member named 'c', the 'name' of this "
+        "member, and etcd 3.5.16 refuses to bootstrap so: add c=<its peer "
+        "URL>",
+    ),
+    (
+        {"initial-cluster": "a=https://a:2380,https://b:2380"},
+        "3.5.16",
+        "'initial-cluster': 'https://b:2380' is not a member as etcd 3.5.16 "
+        "reads one: write each as name=URL, such as "
+        "'etcd1=https://10.0.0.1:2380'",
     ),
     (
         {"cert-file": "/s.crt"},
