@@ -18,6 +18,7 @@ import posixpath
 import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 MISSING_RC = 127
 VALIDATE_RC = 3
@@ -964,3 +965,131 @@ def parse_facts(stdout: str) -> dict[str, object]:
             )
         ),
     }
+
+
+# --------------------------------------------------------------------------
+# Unit files as systemd chooses them (for rkt_run_args)
+
+# Reads u (the unit file); prints the first existing candidate and every
+# drop-in directory entry that is a file or a link to /dev/null.
+_LISTING_BODY = r"""
+b64() { printf '%s' "$1" | base64 -w 0; }
+for c in $candidates; do
+  c=$(printf '%s' "$c" | base64 -d)
+  if [ -e "$c" ]; then
+    printf '@candidate %s %s\n' "$(b64 "$c")" "$(b64 "$(readlink -f -- "$c")")"
+    break
+  fi
+done
+if [ -f "$u" ]; then f=1; else f=0; fi
+printf '@unit %s %s\n' "$f" "$(b64 "$(readlink -f -- "$u")")"
+for d in $directories; do
+  d=$(printf '%s' "$d" | base64 -d)
+  [ -d "$d" ] || continue
+  for e in "$d"/* "$d"/.[!.]* "$d"/..?*; do
+    [ -e "$e" ] || [ -L "$e" ] || continue
+    if [ -f "$e" ] || [ "$(readlink -f -- "$e")" = /dev/null ]; then
+      printf '@entry %s %s\n' "$(b64 "$d")" "$(b64 "${e##*/}")"
+    fi
+  done
+done
+"""
+
+
+def _b64words(values: Sequence[str]) -> str:
+    """Words that survive unquoted word splitting: base64 has no blanks
+    or glob characters."""
+    return " ".join(
+        base64.b64encode(v.encode("utf-8", "surrogateescape")).decode()
+        for v in values
+    )
+
+
+def unit_listing_script(
+    unit: str, candidates: Sequence[str], directories: Sequence[str]
+) -> str:
+    """Script that finds which of ``candidates`` systemd would load, whether
+    ``unit`` is a file, and the entries of the drop-in ``directories``."""
+    return (
+        "\n".join(
+            [
+                "set -u",
+                require_commands(["base64", "readlink"]),
+                f"u={q(unit)}",
+                f"candidates={q(_b64words(candidates))}",
+                f"directories={q(_b64words(directories))}",
+            ]
+        )
+        + _LISTING_BODY
+    )
+
+
+def _text(value: str) -> str:
+    return b64decode(value).decode("utf-8", "surrogateescape")
+
+
+def parse_unit_listing(stdout: str) -> dict[str, Any]:
+    """``candidate`` (path, real path) or None, ``unit_is_file``,
+    ``unit_real`` and ``listings`` (directory, [names]) in order."""
+    records = parse_records(stdout)
+    check_missing(records, "containerlinux.etcd.rkt_run_args")
+    unit = first(records, "unit")
+    if unit is None:
+        raise HostShellError(
+            "the host's answer about the unit is incomplete; it printed: "
+            f"{stdout[-400:]!r}"
+        )
+    is_file, _, real = unit.partition(" ")
+    candidate = None
+    found = first(records, "candidate")
+    if found is not None:
+        path, _, real_path = found.partition(" ")
+        candidate = (_text(path), _text(real_path))
+    listings: dict[str, list[str]] = {}
+    for entry in records.get("entry", []):
+        directory, _, name = entry.partition(" ")
+        listings.setdefault(_text(directory), []).append(_text(name))
+    return {
+        "candidate": candidate,
+        "unit_is_file": is_file == "1",
+        "unit_real": _text(real),
+        "listings": listings,
+    }
+
+
+_CAT_BODY = r"""
+for f in $files; do
+  p=$(printf '%s' "$f" | base64 -d)
+  if t=$(base64 -w 0 < "$p" 2>/dev/null); then
+    printf '@file %s %s\n' "$f" "$t"
+  else
+    printf '@unreadable %s\n' "$f"
+  fi
+done
+"""
+
+
+def cat_files_script(paths: Sequence[str]) -> str:
+    """Script that prints each file of ``paths`` as a base64 record."""
+    return (
+        "\n".join(
+            [
+                "set -u",
+                require_commands(["base64"]),
+                f"files={q(_b64words(paths))}",
+            ]
+        )
+        + _CAT_BODY
+    )
+
+
+def parse_cat_files(stdout: str) -> tuple[dict[str, str], list[str]]:
+    """(path -> text, unreadable paths) from :func:`cat_files_script`."""
+    records = parse_records(stdout)
+    check_missing(records, "containerlinux.etcd.rkt_run_args")
+    texts = {}
+    for entry in records.get("file", []):
+        path, _, data = entry.partition(" ")
+        texts[_text(path)] = _text(data) if data else ""
+    unreadable = [_text(p) for p in records.get("unreadable", [])]
+    return texts, unreadable

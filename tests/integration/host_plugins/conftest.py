@@ -89,7 +89,6 @@ def run_playbook(
         "ANSIBLE_CALLBACK_PLUGINS": str(HERE / "callback_plugins"),
         "ANSIBLE_CALLBACKS_ENABLED": "record_results",
         "ANSIBLE_LOCAL_TEMP": str(local_tmp),
-        "ANSIBLE_REMOTE_TEMP": str(local_tmp),
         "ANSIBLE_HOST_KEY_CHECKING": "false",
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_DEPRECATION_WARNINGS": "false",
