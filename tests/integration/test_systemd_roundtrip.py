@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.containerlinux.etcd.plugins.module_utils._rkt import (
@@ -195,10 +195,20 @@ batches = st.lists(st.tuples(names, values), min_size=1, max_size=10)
 
 
 @settings(
-    max_examples=70,
+    max_examples=60,
     deadline=None,
     database=None,
+    # Shrinking would run systemd hundreds of times; the failing example
+    # is printed as found.
+    phases=(Phase.explicit, Phase.generate),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@example(
+    unit_values=[("ETCD_NAME", "%m"), ("A", '\\"\\'), ("B", "a\\\\")],
+    dropin_values=[("C", "x \\ "), ("D", "${X} $Y '%%'"), ("E", "")],
+    override=True,
+    pair=True,
+    ends_with_backslash="\\\\",
 )
 @given(
     unit_values=batches,
