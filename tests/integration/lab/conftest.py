@@ -114,3 +114,9 @@ def standins(etcd_binaries) -> types.SimpleNamespace:
     return types.SimpleNamespace(
         common=common, rkt=_load("rkt"), docker=_load("docker")
     )
+
+
+@pytest.fixture(scope="session")
+def labctl() -> types.SimpleNamespace:
+    """The helpers above, for tests that drive `lab up` and `lab down`."""
+    return types.SimpleNamespace(lab=lab, boot=boot, state=STATE)

@@ -36,6 +36,7 @@ IMAGE_GROUP = "root:x:0:\nnogroup:x:65534:\n"
 MS_RDONLY = 0x1
 MS_NOSUID = 0x2
 MS_NODEV = 0x4
+MS_NOEXEC = 0x8
 MS_REMOUNT = 0x20
 MS_BIND = 0x1000
 MS_REC = 0x4000
@@ -127,17 +128,29 @@ def exec_container(spec: dict) -> None:
 
 
 _libc = None
+CLONE_NEWPID = 0x20000000
 
 
-def _mount(source, target, fstype, flags, data=None) -> None:
+def _c():
     global _libc
     if _libc is None:
         _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def unshare_pid_namespace() -> None:
+    """Make the next child of this process PID 1 of a new PID namespace."""
+    if _c().unshare(CLONE_NEWPID) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"unshare(CLONE_NEWPID): {os.strerror(err)}")
+
+
+def _mount(source, target, fstype, flags, data=None) -> None:
     enc = [
         None if x is None else str(x).encode()
         for x in (source, target, fstype, data)
     ]
-    if _libc.mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]) != 0:
+    if _c().mount(enc[0], enc[1], enc[2], ctypes.c_ulong(flags), enc[3]) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"mount {source} on {target}: {os.strerror(err)}")
 
@@ -197,7 +210,10 @@ def build_root(spec: dict, root: pathlib.Path) -> None:
         _bind(f"/dev/{node}", dev / node, False)
     (dev / "shm").mkdir()
     _bind("/dev/shm", dev / "shm", False)
-    _bind("/proc", root / "proc", False, recursive=True)
+    if spec.get("pid_namespace"):
+        _mount("proc", root / "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    else:
+        _bind("/proc", root / "proc", False, recursive=True)
     _bind("/sys", root / "sys", True, recursive=True)
     mounts = sorted(
         spec["mounts"], key=lambda m: len(pathlib.PurePath(m["target"]).parts)

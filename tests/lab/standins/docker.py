@@ -535,9 +535,13 @@ def cmd_run(args: list[str]) -> int:
         "cwd": plan["cwd"],
         "error_prefix": "docker: ",
         "exec_failure": 127,
+        "pid_namespace": True,
     }
     sys.stdout.flush()
     sys.stderr.flush()
+    # As in a docker container, etcd is PID 1 of a PID namespace of its own:
+    # there it exits 0 on SIGTERM instead of dying from the signal.
+    _standin.unshare_pid_namespace()
     pid = os.fork()
     if pid == 0:
         if opts.get("detach"):

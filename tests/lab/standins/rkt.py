@@ -42,6 +42,7 @@ INSECURE_OPTIONS = (
     "all-run",
     "all",
 )
+BOOL_SUBFLAGS = {"force"}
 STAGE1_FLAGS = (
     "stage1-url",
     "stage1-path",
@@ -452,7 +453,7 @@ def parse_flags(opts: Options, args: list[str], run: bool, extra=()) -> int:
         if not known:
             raise FlagError(f"unknown flag: --{name}")
         if not sep:
-            if _is_bool(name) or name in extra:
+            if _is_bool(name) or name in BOOL_SUBFLAGS:
                 value = "true"
             elif name == "net":
                 value = "default"
