@@ -197,7 +197,7 @@ def known_flags(version: str) -> Dict[str, FlagInfo]:
             name=name,
             env=_env(name),
             kind=_kind(entry, v.newest),
-            choices=_choices(entry, v.newest),
+            choices=_choices(entry, v.releases),
             since=_show(_arrival(entry, v.releases[0])),
             deprecated=_deprecated(entry, v.newest),
             replacement=entry.get("replacement"),
@@ -205,12 +205,22 @@ def known_flags(version: str) -> Dict[str, FlagInfo]:
     return found
 
 
-def _choices(entry: Mapping, release: Release) -> Tuple[str, ...]:
-    dropped = entry.get("choices_removed", {})
+def _choice_presence(entry: Mapping, choice: str) -> Dict[str, object]:
+    presence: Dict[str, object] = {
+        "since": entry.get("choices_since", {}).get(choice, entry["since"])
+    }
+    removed = entry.get("choices_removed", {}).get(choice)
+    if removed:
+        presence["removed"] = removed
+    return presence
+
+
+def _choices(entry: Mapping, releases: Tuple[Release, ...]) -> Tuple[str, ...]:
+    """The choices every one of releases accepts."""
     return tuple(
         c
         for c in entry.get("choices", ())
-        if c not in dropped or release < _release(dropped[c])
+        if all(_present(_choice_presence(entry, c), r) for r in releases)
     )
 
 
@@ -426,15 +436,22 @@ def _duration(key: str, kind: str, value: object, v: _Version) -> str:
 
 
 def _enum(key: str, entry: Mapping, value: object, v: _Version) -> str:
-    choices = _choices(entry, v.newest)
+    choices = _choices(entry, v.releases)
     if isinstance(value, str) and value in choices:
         return value
     listed = ", ".join(repr(c) for c in choices)
     if isinstance(value, str) and value in entry.get("choices", ()):
-        since = _show(_release(entry["choices_removed"][value]))
+        presence = _choice_presence(entry, value)
+        removed = presence.get("removed")
+        if removed and v.newest >= _release(str(removed)):
+            raise EtcdSettingsError(
+                f"{key!r}: etcd {_show(_release(str(removed)))} and later "
+                f"refuse {value!r} (the version is {v.text}); use {listed}"
+            )
+        arrival = _show(_arrival(presence, v.releases[0]))
         raise EtcdSettingsError(
-            f"{key!r}: etcd {since} and later refuse {value!r} (the version "
-            f"is {v.text}); use {listed}"
+            f"{key!r}: {value!r} arrived in etcd {arrival} (the version is "
+            f"{v.text}); use {listed}, or upgrade etcd"
         )
     raise EtcdSettingsError(_type_error(key, v, "one of " + listed, value))
 

@@ -12,7 +12,8 @@ FLAGS maps a flag name to:
                or enum (with choices).
   kinds:       instead of kind where it changed: each kind with the
                releases it holds in (since and removed as below).
-  choices_removed: choices a release no longer accepts.
+  choices_since: choices that arrived after the flag (as since).
+  choices_removed: choices a release no longer accepts, from then on.
   since:       the first release of each minor line that has the flag;
                the last entry holds for every later minor line too.
   deprecated:  the releases that call the flag deprecated (as since),
@@ -766,6 +767,8 @@ FLAGS = {
             "gone",
             "write-only-skip-check",
         ),
+        "choices_since": {"write-only-skip-check": ("3.5.32", "3.6.13")},
+        "choices_removed": {"not-yet": "3.6.0"},
         "since": ("3.5.0",),
         "deprecated": ("3.6.0",),
     },

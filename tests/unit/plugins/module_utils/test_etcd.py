@@ -154,6 +154,17 @@ ACCEPTED = [
         {"ETCD_INITIAL_CLUSTER_STATE": "existing", "ETCD_LOG_LEVEL": "warn"},
     ),
     ({"logger": "capnslog"}, "3.4.23", {"ETCD_LOGGER": "capnslog"}),
+    # Choices by release.
+    (
+        {"v2-deprecation": "not-yet"},
+        "3.5",
+        {"ETCD_V2_DEPRECATION": "not-yet"},
+    ),
+    (
+        {"v2-deprecation": "write-only-skip-check"},
+        "3.6.13",
+        {"ETCD_V2_DEPRECATION": "write-only-skip-check"},
+    ),
     # Feature gates from a mapping or text.
     (
         {
@@ -556,6 +567,26 @@ REFUSED = [
         "3.5.16",
         "'logger': etcd 3.5 and later refuse 'capnslog' (the version is "
         "3.5.16); use 'zap'",
+    ),
+    (
+        {"v2-deprecation": "not-yet"},
+        "3.6.0",
+        "'v2-deprecation': etcd 3.6 and later refuse 'not-yet' (the version "
+        "is 3.6.0); use 'write-only', 'write-only-drop-data', 'gone'",
+    ),
+    (
+        {"v2-deprecation": "write-only-skip-check"},
+        "3.6.12",
+        "'v2-deprecation': 'write-only-skip-check' arrived in etcd 3.6.13 "
+        "(the version is 3.6.12); use 'write-only', 'write-only-drop-data', "
+        "'gone', or upgrade etcd",
+    ),
+    (
+        {"v2-deprecation": "write-only-skip-check"},
+        "3.5",
+        "'v2-deprecation': 'write-only-skip-check' arrived in etcd 3.5.32 "
+        "(the version is 3.5); use 'not-yet', 'write-only', "
+        "'write-only-drop-data', 'gone', or upgrade etcd",
     ),
     (
         {"listen-client-urls": ["127.0.0.1:2379"]},

@@ -34,6 +34,7 @@ KEYS = {
     "kind",
     "kinds",
     "choices",
+    "choices_since",
     "choices_removed",
     "since",
     "removed",
@@ -72,6 +73,11 @@ def test_entry_shape(name):
         assert entry["kind"] in KINDS
     if entry.get("kind") == "enum":
         assert entry["choices"]
+    for since in entry.get("choices_since", {}).values():
+        check_presence({"since": since})
+    for choice, removed in entry.get("choices_removed", {}).items():
+        assert choice in entry["choices"]
+        assert RELEASE.fullmatch(removed)
     if "deprecated" in entry:
         check_presence({"since": entry["deprecated"]})
     replacement = entry.get("replacement")
@@ -127,6 +133,8 @@ FACTS = [
     ("advertise-client-urls", "kind", "urls"),
     ("grpc-keepalive-timeout", "kind", "duration"),
     ("feature-gates", "since", ("3.6.0",)),
+    ("v2-deprecation", "choices_removed", {"not-yet": "3.6.0"}),
+    ("logger", "choices_removed", {"capnslog": "3.5.0"}),
 ]
 
 
