@@ -1,6 +1,8 @@
 #!/usr/bin/python
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: Contributors to the containerlinux.etcd collection
+# GNU General Public License v3.0+ (see LICENSE or
+# https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ description:
   - Refuses, before anything reaches the host, what rkt or the wrapper
     would refuse or silently get wrong, naming the volume and the rule.
 author:
-  - containerlinux.etcd developers
+  - containerlinux.etcd developers (!UNKNOWN)
 options:
   unit:
     description:
@@ -131,18 +133,28 @@ options:
     default: []
 attributes:
   check_mode:
+    description: Can run in check mode and return the changed status
+      prediction without modifying the target.
     support: full
     details: The module only reads; it returns the same result in check
       mode and never changes anything.
   diff_mode:
+    description: Will return details on what has changed when in diff mode.
     support: none
     details: Nothing changes, so there is nothing to show.
   idempotent:
+    description: When run twice in a row outside check mode with the same
+      arguments, the second invocation indicates no change.
     support: full
-    details: It changes nothing; the same unit and options give the same
-      value.
+    details: It never changes anything; the same unit, drop-ins and options
+      give the same value, and composing from a value composed before gives
+      that value back.
   platform:
+    description: Target operating systems the module runs on.
+    support: full
     platforms: posix
+    details: Reads the unit with Python on the host; give O(base) and
+      delegate to the controller for hosts without Python.
 notes:
   - Paths cannot hold commas (rkt's volume syntax has no escape for them),
     whitespace, quotes, backslashes or glob characters, since the wrapper

@@ -100,7 +100,7 @@ def systemd_environment(unit_dir: pathlib.Path) -> dict[str, str]:
         if line.startswith("\t-> Unit "):
             inside = line == f"\t-> Unit {UNIT}:"
         elif inside and line.startswith("\t\tEnvironment: "):
-            name, _, value = line[len("\t\tEnvironment: ") :].partition("=")
+            name, value = line[len("\t\tEnvironment: ") :].split("=", 1)
             found[name] = value
     assert run.returncode == 0, run.stderr.decode("utf-8", "replace")
     return found
