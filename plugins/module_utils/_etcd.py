@@ -66,7 +66,12 @@ _KEY_RE = re.compile(r"[a-z0-9][a-z0-9.]*(?:[-_][a-z0-9.]+)*")
 _DURATION_RE = re.compile(
     r"[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|\u00b5s|ms|s|m|h))+)"
 )
-_URL_RE = re.compile(r"(?:https?|unixs?)://[^\s,/]+(?:/[^\s,]*)?")
+# etcd wants host:port and no path for http and https; unix sockets are
+# a name or a path.
+_URL_RE = re.compile(
+    r"https?://(?:\[[0-9A-Fa-f:.]+\]|[^\s,/:\[\]]+):\d+"
+    r"|unixs?://[^\s,]+"
+)
 _GATE_RE = re.compile(r"[A-Z][A-Za-z0-9]*")
 _BOOL_TEXT = {"true": "true", "false": "false"}
 
@@ -408,8 +413,8 @@ def _render_kind(
             if not _URL_RE.fullmatch(url):
                 raise EtcdSettingsError(
                     f"{key!r}: {url!r} is not a URL etcd {v.text} can use: "
-                    "write it as scheme://host:port with the scheme http, "
-                    "https, unix or unixs"
+                    "write it as scheme://host:port, without a path, with "
+                    "the scheme http, https, unix or unixs"
                 )
         return ",".join(urls)
     if kind == "list":

@@ -391,6 +391,10 @@ REFUSED_BY_ETCD = [
         r"multiple discovery or bootstrap flags are set",
     ),
     (
+        {"ETCD_ADVERTISE_CLIENT_URLS": "http://127.0.0.1:1/v3"},
+        r"URL must not contain a path: http://127.0.0.1:1/v3",
+    ),
+    (
         {"ETCD_NAME": "zz"},
         r'find local name \\?"zz\\?" in the initial cluster configuration',
     ),
@@ -415,6 +419,7 @@ UNRECOGNIZED = re.compile(
         "election-low",
         "election-high",
         "two-bootstraps",
+        "url-with-path",
         "name-not-in-cluster",
         "https-without-cert",
     ],

@@ -133,12 +133,12 @@ ACCEPTED = [
     (
         {
             "listen-client-urls": ["http://127.0.0.1:2379", "unix://s:0"],
-            "advertise-client-urls": "https://10.0.0.1:2379",
+            "advertise-client-urls": "https://[fd00::1]:2379",
         },
         "3.5.16",
         {
             "ETCD_LISTEN_CLIENT_URLS": "http://127.0.0.1:2379,unix://s:0",
-            "ETCD_ADVERTISE_CLIENT_URLS": "https://10.0.0.1:2379",
+            "ETCD_ADVERTISE_CLIENT_URLS": "https://[fd00::1]:2379",
         },
     ),
     # Comma lists.
@@ -592,8 +592,22 @@ REFUSED = [
         {"listen-client-urls": ["127.0.0.1:2379"]},
         "3.5.16",
         "'listen-client-urls': '127.0.0.1:2379' is not a URL etcd 3.5.16 "
-        "can use: write it as scheme://host:port with the scheme http, "
-        "https, unix or unixs",
+        "can use: write it as scheme://host:port, without a path, with the "
+        "scheme http, https, unix or unixs",
+    ),
+    (
+        {"advertise-client-urls": "https://etcd.example.com"},
+        "3.5.16",
+        "'advertise-client-urls': 'https://etcd.example.com' is not a URL "
+        "etcd 3.5.16 can use: write it as scheme://host:port, without a "
+        "path, with the scheme http, https, unix or unixs",
+    ),
+    (
+        {"advertise-client-urls": "https://10.0.0.1:2379/v3"},
+        "3.5.16",
+        "'advertise-client-urls': 'https://10.0.0.1:2379/v3' is not a URL "
+        "etcd 3.5.16 can use: write it as scheme://host:port, without a "
+        "path, with the scheme http, https, unix or unixs",
     ),
     (
         {"listen-client-urls": 2379},
