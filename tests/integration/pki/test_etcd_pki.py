@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
@@ -31,6 +32,11 @@ PLAYBOOK = """\
 - name: Create the etcd PKI
   hosts: etcd
   gather_facts: false
+  # The role must not use become on the controller: as nobody it could
+  # not write the PKI.
+  become: true
+  become_method: ansible.builtin.su
+  become_user: nobody
   roles:
     - role: containerlinux.etcd.etcd_pki
 
@@ -332,19 +338,31 @@ def test_client_certificate(converged, name):
     assert refused.returncode != 0
 
 
-def test_another_ca_does_not_verify_the_certificates(
-    converged, tmp_path, collections_path
-):
-    other = run(
-        tmp_path / "other", inventory({"m1": MEMBERS["m1"]}), collections_path
+def test_another_ca_does_not_verify_the_certificates(converged, tmp_path):
+    """A CA of the same name but another key, as a second run of the role
+    elsewhere would make it, verifies none of the certificates."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "etcd-ca")]
     )
-    assert other.rc == 0, other.output
-    verified = openssl_verify(
-        tmp_path / "other" / "etcd-pki" / "ca.crt",
-        converged / "etcd-pki" / "members" / "m1" / "server.crt",
-        "sslserver",
+    other = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now() - datetime.timedelta(days=1))
+        .not_valid_after(now() + datetime.timedelta(days=10))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), True)
+        .sign(key, hashes.SHA256())
     )
-    assert verified.returncode != 0
+    other_ca = tmp_path / "other-ca.crt"
+    other_ca.write_bytes(other.public_bytes(serialization.Encoding.PEM))
+    pki = converged / "etcd-pki"
+    for cert in sorted(pki.rglob("*.crt")):
+        if cert.name != "ca.crt":
+            refused = openssl_verify(other_ca, cert, "any")
+            assert refused.returncode != 0, cert
 
 
 def test_rerun_changes_nothing(copy_of_converged, collections_path):
@@ -381,6 +399,27 @@ def test_check_mode_on_nothing_creates_nothing(tmp_path, collections_path):
     assert result.rc == 0, result.output
     assert result.changed > 0
     assert not (tmp_path / "etcd-pki").exists()
+
+
+def test_modes_changed_by_hand_are_put_back(
+    copy_of_converged, collections_path
+):
+    pki = copy_of_converged / "etcd-pki"
+    before = snapshot(pki)
+    (pki / "members/m2/peer.key").chmod(0o644)
+    (pki / "clients/kube-apiserver.key").chmod(0o640)
+    (pki / "members/m1").chmod(0o755)
+    result = run(
+        copy_of_converged,
+        inventory(MEMBERS, {"etcd_pki_clients": CLIENTS}),
+        collections_path,
+    )
+    assert result.rc == 0, result.output
+    assert result.changed == 3, result.output
+    assert snapshot(pki) == before
+    assert (pki / "members/m2/peer.key").stat().st_mode & 0o777 == 0o600
+    assert (pki / "clients/kube-apiserver.key").stat().st_mode & 0o777 == 0o600
+    assert (pki / "members/m1").stat().st_mode & 0o777 == 0o700
 
 
 def test_adding_a_member_issues_only_its_certificates(
