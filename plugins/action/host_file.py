@@ -97,11 +97,11 @@ class ActionModule(ActionBase):
     ) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         del tmp
-        _, args = self.validate_argument_spec(
+        args = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC,
             mutually_exclusive=MUTUALLY_EXCLUSIVE,
             required_if=REQUIRED_IF,
-        )
+        )[1]
         try:
             if args["state"] == "absent":
                 result.update(self._absent(args))
@@ -160,7 +160,7 @@ class ActionModule(ActionBase):
 
     def _present(self, args: dict[str, Any]) -> dict[str, Any]:
         dest = args["dest"]
-        directory, _ = hs.check_dest(dest)
+        directory = hs.check_dest(dest)[0]
         mode = hs.normalize_mode(args.get("mode"))
         owner = hs.check_account("owner", args.get("owner"))
         group = hs.check_account("group", args.get("group"))

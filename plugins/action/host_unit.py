@@ -56,11 +56,11 @@ class ActionModule(ActionBase):
     ) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         del tmp
-        _, args = self.validate_argument_spec(
+        args = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC,
             required_one_of=REQUIRED_ONE_OF,
             required_by=REQUIRED_BY,
-        )
+        )[1]
         if args["log_lines"] < 0:
             raise AnsibleActionFail(
                 f"log_lines {args['log_lines']} is negative: give the number "

@@ -76,10 +76,10 @@ class ActionModule(ActionBase):
     ) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         del tmp
-        _, params = self.validate_argument_spec(
+        params = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC,
             mutually_exclusive=MUTUALLY_EXCLUSIVE,
-        )
+        )[1]
         problems: list[str] = []
         try:
             if params["base"] is not None:

@@ -223,7 +223,7 @@ def file_query_script(
     """Script that reports the state of ``dest`` and of its directory,
     resolves ``owner``/``group`` names to ids, and prints the current
     content (base64) when the file is at most ``content_limit`` bytes."""
-    directory, _ = check_dest(dest)
+    directory = check_dest(dest)[0]
     commands = ["stat", "sha256sum", "base64", "readlink"]
     by_name = owner is not None and not owner.isdigit()
     group_by_name = group is not None and not group.isdigit()
@@ -439,7 +439,7 @@ def file_apply_script(
 
     When ``dest`` exists, an omitted mode, owner or group is taken from
     it; a new file without ``mode`` gets 0666 less the umask."""
-    directory, _ = check_dest(dest)
+    directory = check_dest(dest)[0]
     commands = ["cat", "chmod", "mv", "rm", "stat"]
     if parents:
         commands.append("mkdir")
@@ -924,11 +924,11 @@ def parse_facts(stdout: str) -> dict[str, object]:
         )
     props: dict[str, str] = {}
     for line in records.get("prop", []):
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         props[key] = value
     files = []
     for entry in records.get("file", []):
-        path_b64, _, text_b64 = entry.partition(" ")
+        path_b64, _sep, text_b64 = entry.partition(" ")
         files.append(
             (
                 b64decode(path_b64).decode("utf-8", "surrogateescape"),
@@ -1039,15 +1039,15 @@ def parse_unit_listing(stdout: str) -> dict[str, Any]:
             "the host's answer about the unit is incomplete; it printed: "
             f"{stdout[-400:]!r}"
         )
-    is_file, _, real = unit.partition(" ")
+    is_file, _sep, real = unit.partition(" ")
     candidate = None
     found = first(records, "candidate")
     if found is not None:
-        path, _, real_path = found.partition(" ")
+        path, _sep, real_path = found.partition(" ")
         candidate = (_text(path), _text(real_path))
     listings: dict[str, list[str]] = {}
     for entry in records.get("entry", []):
-        directory, _, name = entry.partition(" ")
+        directory, _sep, name = entry.partition(" ")
         listings.setdefault(_text(directory), []).append(_text(name))
     return {
         "candidate": candidate,
@@ -1089,7 +1089,7 @@ def parse_cat_files(stdout: str) -> tuple[dict[str, str], list[str]]:
     check_missing(records, "containerlinux.etcd.rkt_run_args")
     texts = {}
     for entry in records.get("file", []):
-        path, _, data = entry.partition(" ")
+        path, _sep, data = entry.partition(" ")
         texts[_text(path)] = _text(data) if data else ""
     unreadable = [_text(p) for p in records.get("unreadable", [])]
     return texts, unreadable

@@ -579,7 +579,7 @@ def test_apply_new_file_without_mode_follows_umask(
     dest = tmp_path / "f"
     old = os.umask(umask)
     try:
-        res, _ = apply(tmp_path, dest, b"x", exists=False, **ATTRS)
+        res = apply(tmp_path, dest, b"x", exists=False, **ATTRS)[0]
     finally:
         os.umask(old)
     assert res.returncode == 0, res.stderr
@@ -592,7 +592,7 @@ def test_apply_keeps_the_mode_of_an_existing_file(
     dest = tmp_path / "f"
     dest.write_bytes(b"old")
     dest.chmod(0o751)
-    res, _ = apply(tmp_path, dest, b"new", exists=True, **ATTRS)
+    res = apply(tmp_path, dest, b"new", exists=True, **ATTRS)[0]
     assert res.returncode == 0, res.stderr
     assert (dest.read_bytes(), dest.stat().st_mode & 0o7777) == (
         b"new",
@@ -635,7 +635,7 @@ def test_apply_backup(tmp_path: pathlib.Path) -> None:
     dest = tmp_path / "f"
     dest.write_bytes(b"old")
     backup = str(dest) + ".2026~"
-    res, _ = apply(tmp_path, dest, b"new", exists=True, backup=backup, **ATTRS)
+    res = apply(tmp_path, dest, b"new", exists=True, backup=backup, **ATTRS)[0]
     assert res.returncode == 0, res.stderr
     assert listing(tmp_path) == {
         "f": b"new",
@@ -645,9 +645,9 @@ def test_apply_backup(tmp_path: pathlib.Path) -> None:
 
 
 def test_apply_refuses_a_missing_directory(tmp_path: pathlib.Path) -> None:
-    res, _ = apply(
-        tmp_path, tmp_path / "no" / "f", b"x", exists=False, **ATTRS
-    )
+    res = apply(tmp_path, tmp_path / "no" / "f", b"x", exists=False, **ATTRS)[
+        0
+    ]
     assert res.returncode == 1
     assert listing(tmp_path) == {"source": b"x"}
 
@@ -658,7 +658,7 @@ def test_apply_never_clobbers_an_existing_temp(
     dest = tmp_path / "f"
     temp = pathlib.Path(hs.temp_name(str(dest), "t0"))
     temp.write_bytes(b"someone else's")
-    res, _ = apply(tmp_path, dest, b"x", exists=False, **ATTRS)
+    res = apply(tmp_path, dest, b"x", exists=False, **ATTRS)[0]
     assert res.returncode == 1
     assert not dest.exists()
 
