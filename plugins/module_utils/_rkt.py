@@ -137,10 +137,8 @@ def _wrapper_arg(word: str) -> Optional[str]:
     return None
 
 
-def _wrapper_name(name: str) -> Optional[str]:
-    if name.startswith("coreos-") or name in LEGACY_WRAPPER_VOLUMES:
-        return name
-    return None
+def _is_wrapper_name(name: str) -> bool:
+    return name.startswith("coreos-") or name in LEGACY_WRAPPER_VOLUMES
 
 
 def _overlap(target: str) -> Optional[Tuple[str, str, str]]:
@@ -268,7 +266,7 @@ def _check_volume(index: int, volume: Any) -> _Volume:
             "letters, digits and single dashes"
         )
     what = f"volume {name!r}"
-    if _wrapper_name(name):
+    if _is_wrapper_name(name):
         raise RktArgumentError(
             f"{what}: the name is one the wrapper uses for its own volumes "
             "(coreos-* and the older names without that prefix): choose "
@@ -390,7 +388,7 @@ def _read_volume(spec: str, base: _Base) -> None:
             f"{_BASE} defines --volume {spec!r}, whose name {name!r} is not "
             "a valid rkt name: fix or remove it there"
         )
-    if _wrapper_name(name):
+    if _is_wrapper_name(name):
         raise RktArgumentError(
             f"{_BASE} defines volume {name!r}, a name the wrapper uses "
             "itself, so rkt refuses to start: remove it there"
