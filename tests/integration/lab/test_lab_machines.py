@@ -266,3 +266,12 @@ def test_lab_exec_passes_the_exit_status(lab_machines):
     assert shlex.split(m.sh("printf '%q ' \"$PATH\"").stdout) == [
         "/usr/sbin:/usr/bin:/sbin:/bin"
     ]
+
+
+def test_shipped_unit_verifies_clean(lab_machines):
+    m = lab_machines.machines[0]
+    result = m.sh(
+        "systemd-analyze verify /usr/lib/systemd/system/etcd-member.service",
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
