@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: Contributors to the containerlinux.etcd collection
-"""The rkt_run_args module, run for real by ansible-playbook on localhost
-against unit files in a temporary directory.  All cases run as tasks of
-one playbook; each test checks one task's result."""
+"""The rkt_run_args module against unit files in a temporary directory,
+run for real two ways: the module file itself, as Ansible runs a module
+(arguments in a JSON file), and a task of ansible-playbook on localhost,
+which goes through the action plugin of the same name.  Both must give
+the same answers."""
 
 from __future__ import annotations
 
@@ -108,15 +110,37 @@ def _cases(root: str) -> dict[str, dict]:
     }
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory) -> dict[str, dict]:
-    root = tmp_path_factory.mktemp("units")
-    for relative, text in FILES.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+COLLECTIONS = (
+    pathlib.Path(__file__).resolve().parents[4] / ".cache" / "collections"
+)
+MODULE = "ansible_collections.containerlinux.etcd.plugins.modules.rkt_run_args"
+
+
+def _run_module(root: pathlib.Path, number: int, args: dict) -> dict:
+    args = dict(args)
+    if args.pop("_check_mode", False):
+        args["_ansible_check_mode"] = True
+    path = root / f"args{number}.json"
+    path.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+    run = subprocess.run(
+        [sys.executable, "-m", MODULE, str(path)],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(COLLECTIONS)),
+        check=False,
+    )
+    result = json.loads(run.stdout)
+    # ansible-core 2.19 and later send warnings as structured events, which
+    # the controller turns back into the messages.
+    result["warnings"] = [
+        item["event"]["msg"] if isinstance(item, dict) else item
+        for item in result.get("warnings", [])
+    ]
+    return result
+
+
+def _run_playbook(root: pathlib.Path, cases: dict[str, dict]) -> dict:
     tasks = []
-    cases = _cases(str(root))
     for number, (name, args) in enumerate(cases.items()):
         args = dict(args)
         check_mode = args.pop("_check_mode", False)
@@ -149,10 +173,9 @@ def results(tmp_path_factory) -> dict[str, dict]:
             [{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]
         )
     )
-    collections = pathlib.Path(__file__).resolve().parents[4] / ".cache"
     env = dict(
         os.environ,
-        ANSIBLE_COLLECTIONS_PATH=str(collections / "collections"),
+        ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
         ANSIBLE_HOME=str(root / "ansible"),
         ANSIBLE_LOCAL_TEMP=str(root / "tmp"),
         ANSIBLE_NOCOLOR="1",
@@ -174,9 +197,30 @@ def results(tmp_path_factory) -> dict[str, dict]:
         check=False,
     )
     assert out.exists(), run.stdout + run.stderr
-    data = json.loads(out.read_text())
-    data["_root"] = str(root)
-    return data
+    return json.loads(out.read_text())
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, dict]:
+    root = tmp_path_factory.mktemp("units")
+    for relative, text in FILES.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    cases = _cases(str(root))
+    return {
+        "module": {
+            name: _run_module(root, number, args)
+            for number, (name, args) in enumerate(cases.items())
+        },
+        "action": _run_playbook(root, cases),
+        "root": str(root),
+    }
+
+
+@pytest.fixture(params=["module", "action"])
+def results(request, runs) -> dict[str, dict]:
+    return dict(runs[request.param], _root=runs["root"])
 
 
 def test_reads_unit_and_dropins(results):
