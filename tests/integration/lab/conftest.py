@@ -13,6 +13,7 @@ import pathlib
 import subprocess
 import sys
 import types
+from collections.abc import Iterator
 
 import pytest
 
@@ -84,7 +85,7 @@ def boot(flavour: str, members: int) -> Lab:
 
 
 @pytest.fixture(scope="module", params=FLAVOURS)
-def lab_machines(request) -> Lab:
+def lab_machines(request) -> Iterator[Lab]:
     """Three booted machines of one flavour, torn down after the module."""
     booted = boot(request.param, 3)
     try:
@@ -99,6 +100,8 @@ def _load(name: str) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(
         f"lab_standin_{name}", STANDINS / f"{name}.py"
     )
+    if spec is None or spec.loader is None:
+        raise AssertionError(f"cannot load the stand-in {name}")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -110,7 +113,7 @@ def standins(etcd_binaries) -> types.SimpleNamespace:
     binaries that the lab mounts into the machines."""
     common = _load("_standin")
     sys.modules["_standin"] = common
-    common.IMAGES = next(iter(etcd_binaries.values())).parent
+    common.IMAGES = next(iter(etcd_binaries.values())).parent  # type: ignore[attr-defined]
     return types.SimpleNamespace(
         common=common, rkt=_load("rkt"), docker=_load("docker")
     )

@@ -95,6 +95,11 @@ def is_running(record: dict) -> bool:
     return fields[0] != "Z" and fields[19] == record.get("start")
 
 
+def strerror(exc: OSError) -> str:
+    """The text Go prints for an errno: the C text in lower case."""
+    return (exc.strerror or str(exc)).lower()
+
+
 def write_json(path: pathlib.Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -197,12 +202,12 @@ def build_root(spec: dict, root: pathlib.Path) -> None:
         _mount_point(target, False)
         _bind(image / binary, target, True)
     # The image's C library: the Debian-built etcd links against glibc.
-    for lib, target in (
+    for lib, libdir in (
         ("/usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu"),
         ("/usr/lib64", "lib64"),
     ):
-        _mount_point(root / target, True)
-        _bind(lib, root / target, True)
+        _mount_point(root / libdir, True)
+        _bind(lib, root / libdir, True)
     dev = root / "dev"
     _mount("celab-dev", dev, "tmpfs", MS_NOSUID, "mode=0755")
     for node in ("null", "zero", "full", "random", "urandom", "tty"):

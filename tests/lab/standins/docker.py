@@ -218,7 +218,7 @@ def parse_env_file(path: str, environ: dict[str, str]) -> list[str]:
     try:
         data = pathlib.Path(path).read_bytes()
     except OSError as exc:
-        raise Usage(f"open {path}: {exc.strerror.lower()}") from None
+        raise Usage(f"open {path}: {_standin.strerror(exc)}") from None
     lines = []
     for number, raw in enumerate(data.split(b"\n"), 1):
         try:

@@ -575,7 +575,7 @@ def read_uuid_file(path: str) -> str:
     except OSError as exc:
         raise RunError(
             f"unable to resolve UUID from file: open {path}: "
-            f"{exc.strerror.lower()}"
+            f"{_standin.strerror(exc)}"
         ) from None
 
 
@@ -785,7 +785,8 @@ def cmd_run(argv: list[str]) -> int:
             pathlib.Path(save).write_text(uuid)
         except OSError as exc:
             err(
-                "run", f"error saving pod UUID to file: {exc.strerror.lower()}"
+                "run",
+                f"error saving pod UUID to file: {_standin.strerror(exc)}",
             )
             return 254
     prepare_empty_volumes(uuid, spec)
