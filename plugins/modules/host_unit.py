@@ -28,7 +28,9 @@ options:
   state:
     description:
       - V(started) starts the unit unless it is active, activating or
-        reloading; V(stopped) stops it unless it is inactive or failed.
+        reloading (a unit waiting to be restarted after a failure is
+        started now, so that its failure shows); V(stopped) stops it unless
+        it is inactive or failed.
       - V(restarted) always restarts it; V(reloaded) reloads an active
         unit (with C(systemctl reload), which needs C(ExecReload=)) and
         starts an inactive one. Both always report a change.

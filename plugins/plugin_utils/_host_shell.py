@@ -721,10 +721,11 @@ def unit_plan(
     elif enabled is False and file_state in _DISABLE_STATES:
         plan.append("disable")
     active = status.get("ActiveState")
-    if state == "started" and active not in (
-        "active",
-        "activating",
-        "reloading",
+    # A unit waiting to be restarted after a failure is not started: start
+    # it now, so that a failure shows with its log lines.
+    crashed = status.get("SubState") == "auto-restart"
+    if state == "started" and (
+        active not in ("active", "activating", "reloading") or crashed
     ):
         plan.append("start")
     elif state == "stopped" and active not in ("inactive", "failed"):

@@ -786,6 +786,12 @@ def test_parse_unit_show_refuses_a_partial_answer() -> None:
             ["enable", "start"],
         ),
         (show(active="failed"), "started", None, ["start"]),
+        (
+            show(active="activating", sub="auto-restart"),
+            "started",
+            None,
+            ["start"],
+        ),
         (show(), "stopped", False, ["disable", "stop"]),
         (show(active="inactive"), "stopped", None, []),
         (show(active="failed"), "stopped", None, []),
