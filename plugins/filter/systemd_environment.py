@@ -33,8 +33,12 @@ notes:
   - Values with a newline, a carriage return or any other control
     character except tab are refused. A newline would end the line in the
     unit file, and the rest of the value would become a directive of its
-    own, such as C(ExecStartPre=); systemd before version 246 ignores
-    assignments that hold other control characters.
+    own, such as C(ExecStartPre=); older systemd releases, such as
+    CoreOS's, ignore assignments that hold any other control character
+    but tab. Tabs are kept.
+  - Unicode noncharacters (such as U+FFFE or U+FDD0) are refused too;
+    systemd does not count them as UTF-8 and refuses to load the whole
+    unit.
   - A value is a string of Unicode text; anything that cannot be encoded as
     UTF-8 is refused.
   - Values reach the program exactly as given; C(%m) in a value stays

@@ -120,10 +120,10 @@ def check_value(name: str, value: object) -> str:
     Refused: anything that is not a string; newline, carriage return and
     every other control character except tab (a newline in a unit file
     would end the line and let the rest of the value act as a directive;
-    systemd before 246 ignores an assignment holding any other control
-    character); text that cannot be encoded as UTF-8, and Unicode
-    noncharacters (U+FDD0 to U+FDEF, U+FFFE, U+FFFF and the last two of
-    every plane), which systemd does not count as UTF-8.
+    older systemd releases, such as CoreOS's, ignore an assignment holding
+    any other control character but tab); text that cannot be encoded as
+    UTF-8, and Unicode noncharacters (U+FDD0 to U+FDEF and the last two
+    code points of every plane), which systemd does not count as UTF-8.
     """
     if not isinstance(value, str):
         raise SystemdEnvironmentError(

@@ -204,7 +204,13 @@ batches = st.lists(st.tuples(names, values), min_size=1, max_size=10)
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @example(
-    unit_values=[("ETCD_NAME", "%m"), ("A", '\\"\\'), ("B", "a\\\\")],
+    unit_values=[
+        ("ETCD_NAME", "%m"),
+        ("A", '\\"\\'),
+        ("B", "a\\\\"),
+        ("T", "\ta\tb\t"),
+        ("S", " [Service] \u2028 \u00e9 "),
+    ],
     dropin_values=[("C", "x \\ "), ("D", "${X} $Y '%%'"), ("E", "")],
     override=True,
     pair=True,

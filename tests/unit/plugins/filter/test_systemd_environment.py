@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.containerlinux.etcd.plugins.filter.systemd_environment import (  # noqa: E501
@@ -142,3 +143,19 @@ def test_through_ansible_refuses(tmp_path):
         "newline, which a systemd unit cannot carry: remove it from the "
         "value"
     ) in _result(run)["msg"]
+
+
+def test_documentation_is_yaml():
+    from ansible_collections.containerlinux.etcd.plugins.filter import (
+        systemd_environment as plugin,
+    )
+
+    docs = yaml.safe_load(plugin.DOCUMENTATION)
+    assert docs["name"] == "systemd_environment"
+    assert list(docs["options"]) == ["_input"]
+    assert len(docs["notes"]) == 4
+    assert [task["name"] for task in yaml.safe_load(plugin.EXAMPLES)] == [
+        "Render a drop-in with the etcd environment",
+        "Show the quoted assignments",
+    ]
+    assert yaml.safe_load(plugin.RETURN)["_value"]["elements"] == "str"

@@ -15,6 +15,11 @@ import subprocess
 import sys
 
 import pytest
+import yaml
+
+from ansible_collections.containerlinux.etcd.plugins.module_utils._rkt import (
+    VOLUME_OPTIONS,
+)
 
 UUID = "--uuid-file-save=/var/lib/coreos/etcd-member-wrapper.uuid"
 TLS = {"name": "tls", "source": "/etc/etcd-member/tls", "target": "/etc/tls"}
@@ -311,3 +316,29 @@ def test_refuses(results, case, message):
     r = results[case]
     assert r["failed"] is True
     assert r["msg"] == message.format(root=results["_root"])
+
+
+def test_documentation_matches_the_argument_spec():
+    import importlib
+
+    module = importlib.import_module(MODULE)
+    docs = yaml.safe_load(module.DOCUMENTATION)
+    assert sorted(docs["options"]) == [
+        "base",
+        "exclude_dropin",
+        "extra_args",
+        "search_path",
+        "unit",
+        "volumes",
+    ]
+    assert sorted(docs["options"]["volumes"]["suboptions"]) == sorted(
+        VOLUME_OPTIONS
+    )
+    assert docs["attributes"]["check_mode"]["support"] == "full"
+    assert sorted(yaml.safe_load(module.RETURN)) == [
+        "args",
+        "base",
+        "sources",
+        "value",
+    ]
+    assert len(yaml.safe_load(module.EXAMPLES)) == 2
