@@ -288,6 +288,41 @@ def test_rkt_without_inherit_env_passes_only_set_env(standins):
     assert spec["env"]["NOTIFY_SOCKET"] == "/run/systemd/notify"
 
 
+def test_rkt_environment_priorities(standins, tmp_path):
+    env_file = tmp_path / "env"
+    env_file.write_text('# c\n; c\nFROM_FILE="q"\nBOTH=file\nETCD_NAME=f\n')
+    line = WRAPPER_LINE.replace(
+        "--inherit-env",
+        f"--inherit-env --set-env-file={env_file} --set-env=BOTH=flag",
+    )
+    env = rkt_spec(
+        standins, line, {"PATH": "/host/bin", "ETCD_NAME": "m", "BOTH": "i"}
+    )["env"]
+    assert env["PATH"] == standins.common.IMAGE_PATH
+    assert env["FROM_FILE"] == '"q"'
+    assert env["ETCD_NAME"] == "f"
+    assert env["BOTH"] == "flag"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("NAME\n", "environment variable must be specified as name=value"),
+        ("=x\n", "environment variable must be specified as name=value"),
+        ("A=1\nA=2\n", 'environment variable "A" already set'),
+    ],
+    ids=["no-equals", "no-name", "name-twice"],
+)
+def test_rkt_refuses_env_files(standins, tmp_path, content, message):
+    env_file = tmp_path / "env"
+    env_file.write_text(content)
+    assert rkt_error(standins, f"{RKT} --set-env-file={env_file} {IMAGE}") == (
+        f'Error: invalid argument "{env_file}" for '
+        f'--set-env-file={env_file}: {message} (file "{env_file}")'
+        f"{RKT_FLAG_HINT}"
+    )
+
+
 @pytest.mark.parametrize(
     ("target", "expected"),
     [

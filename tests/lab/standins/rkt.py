@@ -291,6 +291,7 @@ class Options:
         self.insecure: list[str] = []
         self.set_env: dict[str, str] = {}
         self.set_env_order: list[str] = []
+        self.env_file: dict[str, str] = {}
         self.stage1: tuple[str, str] | None = None
         self.apps = Apps()
 
@@ -314,7 +315,6 @@ RUN_BOOLS = {
     "mds-register",
 }
 RUN_STRINGS = {
-    "set-env-file",
     "dns-domain",
     "pull-policy",
     "pod-manifest",
@@ -340,6 +340,31 @@ APP_LAST_WINS = {
 }
 APP_LISTS = {"annotation", "user-annotation", "user-label", "environment"}
 APP_BOOLS = {"readonly-rootfs"}
+
+
+def read_env_file(env: dict[str, str], path: str) -> None:
+    """rkt's --set-env-file: NAME=VALUE lines; `#` and `;` start
+    comments; no quote processing."""
+    try:
+        with open(path, encoding="utf-8", errors="surrogateescape") as f:
+            lines = f.read().splitlines()
+    except OSError as exc:
+        raise ValueError(f"open {path}: {_standin.strerror(exc)}") from None
+    for line in lines:
+        if not line or line.startswith(("#", ";")):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key:
+            raise ValueError(
+                "environment variable must be specified as name=value "
+                f"(file {go_quote(path)})"
+            )
+        if key in env:
+            raise ValueError(
+                f"environment variable {go_quote(key)} already set "
+                f"(file {go_quote(path)})"
+            )
+        env[key] = value
 
 
 def _set_flag(opts: Options, name: str, value: str) -> None:
@@ -373,6 +398,8 @@ def _set_flag(opts: Options, name: str, value: str) -> None:
                 f"flags --{opts.stage1[0]} and --{name} are mutually exclusive"
             )
         opts.stage1 = (name, value)
+    elif name == "set-env-file":
+        read_env_file(opts.env_file, value)
     elif name == "set-env":
         key, sep, val = value.partition("=")
         if not sep:
@@ -425,7 +452,7 @@ def _known(name: str, run: bool) -> bool:
         | APP_LISTS
         | APP_BOOLS
         | set(STAGE1_FLAGS)
-        | {"net", "set-env", "volume", "mount"}
+        | {"net", "set-env", "set-env-file", "volume", "mount"}
     )
 
 
@@ -698,13 +725,19 @@ def plan_run(opts: Options, environ: dict[str, str]) -> dict:
                 "gid": v["gid"],
             }
         )
-    env = dict(environ) if opts.bools.get("inherit-env") else {}
-    for key in opts.set_env_order:
-        env[key] = opts.set_env[key]
-    env.setdefault("PATH", _standin.IMAGE_PATH)
+    # stage0's order, lowest priority first: the image's environment and
+    # --environment, the inherited one (which overrides neither), the
+    # --set-env-file files, then --set-env.
+    env = {"PATH": _standin.IMAGE_PATH}
     for item in app.get("environment", []):
         key, _, val = item.partition("=")
         env[key] = val
+    if opts.bools.get("inherit-env"):
+        for key, val in environ.items():
+            env.setdefault(key, val)
+    env.update(opts.env_file)
+    for key in opts.set_env_order:
+        env[key] = opts.set_env[key]
     env["AC_APP_NAME"] = "etcd"
     uid, gid = 0, 0
     if "user" in app:
