@@ -190,10 +190,12 @@ class Lab:
 
 @pytest.fixture(scope="session")
 def lab():
-    """The first etcd machine of the lab; boots a one-machine CoreOS lab
-    when none is up, and removes it again at the end."""
+    """The first etcd machine of the lab; boots a one-machine lab (of the
+    flavour in LAB_FLAVOUR, coreos by default) when none is up, and
+    removes it again at the end."""
     import yaml
 
+    flavour = os.environ.get("LAB_FLAVOUR", "coreos")
     if os.geteuid() != 0:
         pytest.fail("the lab tests need root")
     started = False
@@ -202,7 +204,7 @@ def lab():
     )
     if status.returncode != 0:
         up = subprocess.run(
-            [str(LAB), "up", "--flavour", "coreos", "--members", "1"],
+            [str(LAB), "up", "--flavour", flavour, "--members", "1"],
             capture_output=True,
             text=True,
             timeout=900,
