@@ -20,13 +20,21 @@ import pytest
 REPO = pathlib.Path(__file__).resolve().parents[3]
 LAB = REPO / "tests" / "lab" / "lab"
 STANDINS = REPO / "tests" / "lab" / "standins"
-STATE = REPO / ".cache" / "lab" / "run" / "state.json"
+# The lab's own tests run in a lab instance of their own, so they neither
+# tear down nor reuse a lab that someone else has up.
+INSTANCE = "test"
+STATE = REPO / ".cache" / "lab" / f"run-{INSTANCE}" / "state.json"
+PREFIX = f"celab{INSTANCE}-"
 FLAVOURS = ("coreos", "flatcar")
 
 
 def lab(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     proc = subprocess.run(
-        [str(LAB), *args], capture_output=True, text=True, check=False
+        [str(LAB), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ, LAB_INSTANCE=INSTANCE),
     )
     if check and proc.returncode != 0:
         pytest.fail(
@@ -122,4 +130,6 @@ def standins(etcd_binaries) -> types.SimpleNamespace:
 @pytest.fixture(scope="session")
 def labctl() -> types.SimpleNamespace:
     """The helpers above, for tests that drive `lab up` and `lab down`."""
-    return types.SimpleNamespace(lab=lab, boot=boot, state=STATE)
+    return types.SimpleNamespace(
+        lab=lab, boot=boot, state=STATE, prefix=PREFIX, instance=INSTANCE
+    )

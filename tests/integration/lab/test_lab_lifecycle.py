@@ -15,26 +15,26 @@ import pytest
 
 pytestmark = pytest.mark.lab
 
-REPO = pathlib.Path(__file__).resolve().parents[3]
-RUN = REPO / ".cache" / "lab" / "run"
-PREFIX = "celab-"
-CGROUPS = (
-    pathlib.Path("/sys/fs/cgroup/systemd/celab"),
-    pathlib.Path("/sys/fs/cgroup/unified/celab"),
-)
+LAB = pathlib.Path(__file__).resolve().parents[3] / "tests" / "lab" / "lab"
 
 
-def leftovers() -> list[str]:
-    """Everything of the lab still present on the host."""
+def leftovers(labctl) -> list[str]:
+    """Everything of the lab (instance) still present on the host."""
+    run_dir = labctl.state.parent
+    prefix = labctl.prefix
+    cgroups = [
+        pathlib.Path(f"/sys/fs/cgroup/{h}/celab{labctl.instance}")
+        for h in ("systemd", "unified")
+    ]
     found = []
     for line in pathlib.Path("/proc/self/mounts").read_text().splitlines():
         source, target = line.split()[:2]
-        if PREFIX in source or PREFIX in target or str(RUN) in target:
+        if prefix in source or prefix in target or str(run_dir) in target:
             found.append(f"mount {source} on {target}")
     netns = subprocess.run(
         ["ip", "netns", "list"], capture_output=True, text=True, check=True
     ).stdout
-    found += [f"netns {n}" for n in netns.split() if n.startswith(PREFIX)]
+    found += [f"netns {n}" for n in netns.split() if n.startswith(prefix)]
     for entry in pathlib.Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -43,13 +43,13 @@ def leftovers() -> list[str]:
             root = os.readlink(entry / "root")
         except OSError:
             continue
-        if b"systemd-nspawn" in cmdline and str(RUN).encode() in cmdline:
+        if b"systemd-nspawn" in cmdline and str(run_dir).encode() in cmdline:
             found.append(f"process {entry.name}: {cmdline.decode()}")
-        elif root.startswith(str(RUN)):
+        elif root.startswith(str(run_dir)):
             found.append(f"process {entry.name} rooted in {root}")
-    found += [f"cgroup {c}" for c in CGROUPS if c.exists()]
-    if RUN.exists():
-        found.append(f"run directory {RUN}")
+    found += [f"cgroup {c}" for c in cgroups if c.exists()]
+    if run_dir.exists():
+        found.append(f"run directory {run_dir}")
     return found
 
 
@@ -71,9 +71,9 @@ def clean_lab(labctl):
 def test_down_leaves_nothing_behind(clean_lab, labctl):
     booted = labctl.boot("flatcar", 2)
     start_etcd_everywhere(booted)
-    assert leftovers() != []
+    assert leftovers(labctl) != []
     labctl.lab("down")
-    assert leftovers() == []
+    assert leftovers(labctl) == []
 
 
 def test_down_cleans_up_after_a_crashed_run(clean_lab, labctl):
@@ -83,7 +83,7 @@ def test_down_cleans_up_after_a_crashed_run(clean_lab, labctl):
     labctl.state.unlink()
     assert labctl.lab("status", check=False).stdout == "down\n"
     labctl.lab("down")
-    assert leftovers() == []
+    assert leftovers(labctl) == []
 
 
 def test_up_recovers_when_a_machine_died(clean_lab, labctl):
@@ -116,7 +116,7 @@ def test_up_and_down_are_idempotent(clean_lab, labctl):
     labctl.lab("down")
     second = labctl.lab("down")
     assert second.stderr == "lab: the lab is down\n"
-    assert leftovers() == []
+    assert leftovers(labctl) == []
     gone = labctl.lab("inventory", check=False)
     assert (gone.returncode, gone.stderr) == (
         1,
@@ -130,4 +130,48 @@ def test_exec_names_the_machines_it_has(clean_lab, labctl):
     assert (result.returncode, result.stderr) == (
         1,
         "lab: there is no machine 'etcd7': the lab has etcd1\n",
+    )
+
+
+def other_lab(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, LAB_INSTANCE="test2")
+    return subprocess.run(
+        [str(LAB), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_instances_leave_each_other_alone(clean_lab, labctl):
+    labctl.boot("coreos", 1)
+    try:
+        up = other_lab("up", "--flavour", "flatcar", "--members", "1")
+        assert up.returncode == 0, up.stderr
+        assert up.stdout.strip().endswith("/inventory-test2.yml")
+        labctl.lab("down")
+        assert leftovers(labctl) == []
+        assert other_lab("status").returncode == 0
+        mine = other_lab(
+            "exec", "etcd1", "--", "sh", "-c", ". /etc/os-release; echo $ID"
+        )
+        assert mine.stdout == "flatcar\n"
+    finally:
+        other_lab("down")
+    assert other_lab("status").stdout == "down\n"
+
+
+def test_instance_names_are_checked():
+    bad = subprocess.run(
+        [str(LAB), "status"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ, LAB_INSTANCE="Bad-Name"),
+    )
+    assert (bad.returncode, bad.stderr) == (
+        2,
+        "lab: LAB_INSTANCE='Bad-Name' is not a lab name: use up to 8 "
+        "lower-case letters and digits, or leave it unset\n",
     )
