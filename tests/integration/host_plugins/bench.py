@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: Contributors to the containerlinux.etcd collection
 """Print how long the host plugins take per task on the Python-less local
