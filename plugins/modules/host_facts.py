@@ -32,6 +32,8 @@ notes:
     warning says why).
   - The unit's text and drop-ins are those systemd has loaded; after
     writing a drop-in, run a daemon-reload before gathering again.
+  - Unit and drop-in paths holding blanks are not read (systemd lists
+    them separated by spaces).
 seealso:
   - module: containerlinux.etcd.host_unit
 attributes:
