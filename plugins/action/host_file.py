@@ -142,14 +142,26 @@ class ActionModule(ActionBase):
             )
         result["changed"] = state.kind != "absent"
         if result["changed"] and self._want_diff():
-            result["diff"] = hs.content_diff(
-                dest,
-                state.content,
-                b"",
-                before_size=state.size if state.kind == "file" else 0,
-                after_size=0,
-                limit=int(C.MAX_FILE_SIZE_FOR_DIFF),
-            )
+            if state.kind == "file":
+                result["diff"] = hs.content_diff(
+                    dest,
+                    state.content,
+                    b"",
+                    before_size=state.size,
+                    after_size=0,
+                    limit=int(C.MAX_FILE_SIZE_FOR_DIFF),
+                )
+            else:
+                what = (
+                    f"symbolic link to {state.link}"
+                    if state.kind == "link"
+                    else f"special file ({state.kind})"
+                )
+                result["diff"] = {
+                    "before_header": dest,
+                    "before": what + "\n",
+                    "after": "",
+                }
             result["diff"]["after_header"] = f"{dest} (absent)"
         if not result["changed"] or self._task.check_mode:
             return result
@@ -193,12 +205,19 @@ class ActionModule(ActionBase):
             "state": "file",
             "checksum": sha256,
             "size": len(data),
-            "mode": mode or state.mode,
-            "uid": uid if uid is not None else state.uid,
-            "gid": gid if gid is not None else state.gid,
-            "owner": owner if owner is not None else state.user,
-            "group": group if group is not None else state.group,
+            "mode": state.mode,
+            "uid": state.uid,
+            "gid": state.gid,
+            "owner": state.user,
+            "group": state.group,
         }
+        # What check mode reports for what would change.
+        if mode is not None:
+            result["mode"] = mode
+        if uid is not None and uid != state.uid:
+            result.update(uid=uid, owner=owner)
+        if gid is not None and gid != state.gid:
+            result.update(gid=gid, group=group)
         if changes:
             result["changes"] = changes
         if changes and self._want_diff():
@@ -215,6 +234,14 @@ class ActionModule(ActionBase):
             res = self._shell(script)
             if res["rc"] != 0:
                 self._fail(res, f"setting the mode and owner of {dest!r}")
+            written = hs.parse_file_state(hs.parse_records(res["stdout"]))
+            result.update(
+                mode=written.mode,
+                uid=written.uid,
+                gid=written.gid,
+                owner=written.user,
+                group=written.group,
+            )
             return result
         backup = None
         if args["backup"] and exists:

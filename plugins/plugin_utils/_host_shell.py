@@ -462,14 +462,6 @@ def file_apply_script(
         "trap 'exit 1' HUP INT TERM",
         '(set -C && cat -- "$src" > "$temp") || exit 1',
     ]
-    if mode is not None:
-        lines.append(f'chmod {q(mode)} -- "$temp" || exit 1')
-    elif exists:
-        lines.append('chmod --reference="$dest" -- "$temp" || exit 1')
-    else:
-        lines.append(
-            'chmod "$(printf \'%o\' $((0666 & ~um)))" -- "$temp" || exit 1'
-        )
     if exists and (owner is None or group is None):
         lines.append(
             '[ "$(stat -c %u:%g -- "$dest")" = '
@@ -479,6 +471,15 @@ def file_apply_script(
     if owner is not None or group is not None:
         spec = (owner or "") + (f":{group}" if group is not None else "")
         lines.append(f'chown -- {q(spec)} "$temp" || exit 1')
+    # After chown, which clears the set-user-ID and set-group-ID bits.
+    if mode is not None:
+        lines.append(f'chmod {q(mode)} -- "$temp" || exit 1')
+    elif exists:
+        lines.append('chmod --reference="$dest" -- "$temp" || exit 1')
+    else:
+        lines.append(
+            'chmod "$(printf \'%o\' $((0666 & ~um)))" -- "$temp" || exit 1'
+        )
     lines.append('sync -- "$temp" 2>/dev/null || :')
     if validate is not None:
         lines.append(
@@ -512,7 +513,9 @@ def file_attributes_script(
     if mode is not None:
         commands.append("chmod")
         lines.append(f'chmod {q(mode)} -- "$p" || exit 1')
-    head = ["set -u", require_commands(commands)] if commands else ["set -u"]
+    commands.append("stat")
+    lines.append(_STAT_RECORDS.format(path='"$p"'))
+    head = ["set -u", require_commands(commands)]
     return "\n".join([*head, *lines, "printf '@done\\n'"]) + "\n"
 
 

@@ -90,6 +90,11 @@ def test_mode_and_owner_alone(play, tmp_path) -> None:
     assert run.statuses() == {"attrs": "changed"}, run.stdout
     result = run.task("attrs")["result"]
     assert result["changes"] == ["mode"]
+    assert (result["mode"], result["owner"], result["gid"]) == (
+        "0644",
+        "root",
+        0,
+    )
     assert result["diff"] == [
         {
             "before_header": f"{dest} (attributes)",
@@ -241,6 +246,12 @@ def test_absent(play, tmp_path) -> None:
     run = play(tasks, check=True)
     assert run.statuses() == {"file": "changed", "link": "changed"}
     assert run.task("file")["result"]["diff"]["before"] == "x\n"
+    assert run.task("link")["result"]["diff"] == {
+        "before_header": str(root / "link"),
+        "after_header": f"{root / 'link'} (absent)",
+        "before": "symbolic link to /nonexistent\n",
+        "after": "",
+    }
     assert set(tree(root)) == {NASTY, "link", "dir"}
     assert play(tasks).statuses() == {"file": "changed", "link": "changed"}
     assert set(tree(root)) == {"dir"}

@@ -631,6 +631,32 @@ def test_apply_validate(
     assert not temp.exists()
 
 
+def test_apply_keeps_setuid_bits_across_chown(tmp_path: pathlib.Path):
+    dest = tmp_path / "tool"
+    res = apply(
+        tmp_path,
+        dest,
+        b"#!/bin/sh\n",
+        exists=False,
+        mode="6755",
+        owner="0",
+        group="0",
+    )[0]
+    assert res.returncode == 0, res.stderr
+    assert dest.stat().st_mode & 0o7777 == 0o6755
+
+
+def test_attributes_keep_setuid_bits_across_chown(tmp_path: pathlib.Path):
+    dest = tmp_path / "tool"
+    dest.write_bytes(b"x")
+    res = sh(
+        hs.file_attributes_script(str(dest), mode="4750", owner="0", group="0")
+    )
+    assert res.returncode == 0, res.stderr
+    assert dest.stat().st_mode & 0o7777 == 0o4750
+    assert hs.parse_records(res.stdout)["mode"] == ["4750"]
+
+
 def test_apply_backup(tmp_path: pathlib.Path) -> None:
     dest = tmp_path / "f"
     dest.write_bytes(b"old")
