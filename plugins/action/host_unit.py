@@ -127,15 +127,16 @@ class ActionModule(ActionBase):
         name = args["name"]
         check = self._task.check_mode
         reload = args["daemon_reload"] and not check
-        if name is not None:
-            hs.check_unit_name(name)
-        status = self._show(name, reload)
         result: dict[str, Any] = {
             "changed": False,
             "daemon_reloaded": reload,
         }
         if name is None:
+            if reload:
+                self._show(None, True)
             return result
+        hs.check_unit_name(name)
+        status = self._show(name, reload)
         result["name"] = name
         wants_run = args["state"] in ("started", "restarted", "reloaded")
         if status.get("LoadState") != "loaded":
@@ -165,7 +166,7 @@ class ActionModule(ActionBase):
             res = self._shell(cmd)
             if res["rc"] != 0:
                 after = self._show(name, False)
-                err = (res["stderr"] or res["stdout"]).strip()
+                err = (res["stderr"] or res["stdout"]).strip().rstrip(".")
                 raise self._failure(
                     name,
                     args["log_lines"],

@@ -183,3 +183,17 @@ def test_rkt_run_args_from_a_base_touches_no_host() -> None:
         "base": base,
         "sources": [],
     }
+
+
+def test_host_unit_check_mode_runs_no_daemon_reload() -> None:
+    # This machine has no systemd as PID 1: a reload would fail.
+    result = run_action("host_unit", {"daemon_reload": True}, check=True)
+    assert result == {"changed": False, "daemon_reloaded": False}
+
+
+def test_host_unit_reports_a_failing_daemon_reload() -> None:
+    with pytest.raises(AnsibleActionFail) as e:
+        run_action("host_unit", {"daemon_reload": True})
+    assert str(e.value.message).startswith(
+        "systemctl daemon-reload failed on the host (rc 1): "
+    )
