@@ -18,6 +18,8 @@ import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 LAB = REPO / "tests" / "lab" / "lab"
+# A lab instance of its own, so other tests' labs stay untouched.
+LAB_ENV = dict(os.environ, LAB_INSTANCE="site")
 ETCDCTL = REPO / ".cache" / "etcd" / "3.5.16" / "etcdctl"
 RECAP = re.compile(
     r"^(?P<host>\S+)\s+:\s+ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+"
@@ -85,6 +87,7 @@ class Cluster:
     def sh(self, host: str, script: str, check: bool = True) -> str:
         proc = subprocess.run(
             [str(LAB), "exec", host, "--", "sh", "-c", script],
+            env=LAB_ENV,
             check=False,
             text=True,
             capture_output=True,
@@ -163,6 +166,7 @@ class Cluster:
 def lab(*args: str) -> str:
     proc = subprocess.run(
         [str(LAB), *args],
+        env=LAB_ENV,
         check=False,
         text=True,
         capture_output=True,
