@@ -77,7 +77,24 @@ def test_client_without_certificate_is_refused(cluster, bootstrapped):
         f"https://{addr}:2379/health",
     )
     assert curl.returncode != 0
-    assert "certificate" in curl.stderr, curl.stderr
+    assert "health" not in curl.stdout
+    # The same request with the admin certificate is answered, so the
+    # refusal above is the missing certificate and nothing else.
+    control = cluster.netns(
+        host,
+        "curl",
+        "-sS",
+        "--max-time",
+        "5",
+        "--cacert",
+        str(cluster.pki / "ca.crt"),
+        "--cert",
+        str(cluster.pki / "clients" / "etcd-admin.crt"),
+        "--key",
+        str(cluster.pki / "clients" / "etcd-admin.key"),
+        f"https://{addr}:2379/health",
+    )
+    assert json.loads(control.stdout)["health"] == "true", control.stderr
 
 
 def _foreign_pair(directory: pathlib.Path, name: str) -> None:
@@ -154,7 +171,7 @@ def test_certificates_of_another_ca_are_refused(
     assert json.loads(accepted.stdout), accepted.stdout
     foreign = peer(tmp_path / "intruder.crt", tmp_path / "intruder.key")
     assert foreign.returncode != 0
-    assert "certificate" in foreign.stderr or "alert" in foreign.stderr
+    assert foreign.stdout == "", foreign.stdout
 
 
 def _etcd_environ(cluster: Cluster, host: str) -> dict:
