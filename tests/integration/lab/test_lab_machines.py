@@ -43,13 +43,21 @@ def test_machines_carry_the_flavour(lab_machines):
     assert "Read-only file system" in touch.stderr
     if flavour == "coreos":
         files = "/usr/lib/coreos/etcd-wrapper /usr/bin/rkt"
+        shebang = "#!/usr/bin/bash -e"
     else:
         assert m.sh("readlink /usr/lib/coreos").stdout.strip() == "flatcar"
         files = (
             "/usr/lib/flatcar/etcd-wrapper /usr/bin/docker "
             "/usr/libexec/sdnotify-proxy"
         )
+        shebang = "#!/bin/bash"
     m.sh(f"for f in {files}; do test -x $f; done")
+    wrapper = f"/usr/lib/{flavour}/etcd-wrapper"
+    assert m.sh(f"head -n 1 {wrapper}").stdout == shebang + "\n"
+    stand_in = files.split()[1]
+    assert m.sh(f"head -n 1 {stand_in}").stdout == (
+        "#!/usr/lib/lab/python3 -Es\n"
+    )
 
 
 def test_inventory_lists_every_machine(lab_machines):
@@ -72,7 +80,7 @@ def test_inventory_lists_every_machine(lab_machines):
 
 
 def test_machines_reach_each_other_and_only_each_other(lab_machines):
-    first, second, _ = lab_machines.machines
+    first, second = lab_machines.machines[:2]
     hosts = first.sh("getent hosts etcd2").stdout.split()
     assert hosts == [second.address, "etcd2"]
     # A refused connection proves the peer answered on the lab's bridge.

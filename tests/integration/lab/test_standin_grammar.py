@@ -29,12 +29,12 @@ FETCH_DOCKER = (
 
 
 def rkt_error(standins, line: str) -> str:
-    _, _, error = standins.rkt.check_run(shlex.split(line), {})
+    error = standins.rkt.check_run(shlex.split(line), {})[2]
     return error or "accepted"
 
 
 def rkt_spec(standins, line: str, environ=None) -> dict:
-    _, spec, error = standins.rkt.check_run(shlex.split(line), environ or {})
+    spec, error = standins.rkt.check_run(shlex.split(line), environ or {})[1:]
     assert error is None
     return spec
 
@@ -410,9 +410,9 @@ def docker_check(standins, tmp_path, line: str, env_file: str | None = None):
     if env_file is not None:
         (tmp_path / "env").write_text(env_file)
         line = line.replace("ENVFILE", str(tmp_path / "env"))
-    _, plan, error, code = standins.docker.check_run(
+    plan, error, code = standins.docker.check_run(
         shlex.split(line), {"CLIENT": "from-client"}
-    )
+    )[1:]
     return plan, error, code
 
 
@@ -563,7 +563,7 @@ def test_docker_refuses(standins, tmp_path, line, env_file, expected, code):
 
 
 def test_docker_accepts_the_flatcar_wrapper_line(standins, tmp_path):
-    plan, error, _ = docker_check(
+    plan, error = docker_check(
         standins,
         tmp_path,
         "--name etcd-member --network=host --ipc=host -u 232:232 "
@@ -573,7 +573,7 @@ def test_docker_accepts_the_flatcar_wrapper_line(standins, tmp_path):
         f"{ETCD} --name=etcd1",
         'ETCD_NAME=m\nQUOTED="kept"\n# comment\n  CLIENT\nNOTIFY_SOCKET=a\n'
         "NOTIFY_SOCKET=/run/etcd-notify\n",
-    )
+    )[:2]
     assert error is None
     assert plan["argv"] == ["/usr/local/bin/etcd", "--name=etcd1"]
     assert (plan["uid"], plan["gid"]) == (232, 232)
@@ -615,7 +615,7 @@ def test_docker_accepts_the_flatcar_wrapper_line(standins, tmp_path):
     ],
 )
 def test_docker_command_line(standins, tmp_path, line, argv):
-    plan, error, _ = docker_check(standins, tmp_path, line)
+    plan, error = docker_check(standins, tmp_path, line)[:2]
     assert error is None
     assert plan["argv"] == argv
 
@@ -629,6 +629,6 @@ def test_docker_command_line(standins, tmp_path, line, argv):
     ],
 )
 def test_docker_image_tag_chooses_binary(standins, tmp_path, image, binary):
-    plan, error, _ = docker_check(standins, tmp_path, image)
+    plan, error = docker_check(standins, tmp_path, image)[:2]
     assert error is None
     assert plan["image"].endswith("/" + binary)

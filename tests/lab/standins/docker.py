@@ -1,4 +1,4 @@
-#!/usr/lib/lab/python3 -Es
+#!/usr/bin/env python
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: Contributors to the containerlinux.etcd collection
 """The lab's stand-in for the docker CLI and daemon, for the forms that
@@ -289,7 +289,7 @@ def parse_volume(spec: str) -> dict:
 
 
 def parse_user(user: str) -> tuple[int, int]:
-    name, _, group = user.partition(":")
+    name, _colon, group = user.partition(":")
     if re.fullmatch(r"[0-9]+", name):
         uid = int(name)
         found = _standin.image_user(name)
@@ -345,14 +345,14 @@ def plan_run(opts: dict, rest: list[str], environ: dict[str, str]) -> dict:
     for path in (opts.get("env-file") and [opts["env-file"]]) or []:
         env_lines += parse_env_file(path, environ)
     for item in opts["env"]:
-        key, sep, _ = item.partition("=")
+        key, sep, _value = item.partition("=")
         if sep:
             env_lines.append(item)
         elif key in environ:
             env_lines.append(f"{key}={environ[key]}")
     env: dict[str, str] = {}
     for line in env_lines:
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         env[key] = value
     env.setdefault("HOME", "/")
     volumes = [parse_volume(v) for v in opts["volume"]]
@@ -564,7 +564,7 @@ def cmd_run(args: list[str]) -> int:
         signal.SIGQUIT,
     ):
         signal.signal(signum, forward)
-    _, status = os.waitpid(pid, 0)
+    status = os.waitpid(pid, 0)[1]
     code = os.waitstatus_to_exitcode(status)
     if code < 0:
         code = 128 - code
@@ -661,9 +661,9 @@ def cmd_rm(args: list[str]) -> int:
 
 def cmd_ps(args: list[str]) -> int:
     try:
-        opts, _ = parse_flags(
+        opts = parse_flags(
             args, {}, {}, {"all": "a", "quiet": "q"}, interspersed=True
-        )
+        )[0]
     except Usage as exc:
         return fail(f"{exc}", "See 'docker ps --help'.", 125)
     print("CONTAINER ID   IMAGE   STATUS   NAMES")

@@ -1,4 +1,4 @@
-#!/usr/lib/lab/python3 -Es
+#!/usr/bin/env python
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: Contributors to the containerlinux.etcd collection
 """The lab's stand-in for rkt 1.30 with the fly stage1, as CoreOS Container
@@ -146,7 +146,7 @@ def go_parse_query(query: str) -> dict[str, list[str]]:
     for part in re.split(r"[&;]", query):
         if not part:
             continue
-        key, _, value = part.partition("=")
+        key, _sep, value = part.partition("=")
         try:
             key = go_query_unescape(key)
             value = go_query_unescape(value)
@@ -567,7 +567,7 @@ def split_command(argv: list[str]) -> tuple[Options, str | None, list[str]]:
     while i < len(rest):
         a = rest[i]
         if a.startswith("--") and len(a) > 2:
-            name, sep, _ = a[2:].partition("=")
+            name, sep, _value = a[2:].partition("=")
             if not sep and not _is_bool(name) and _known(name, False):
                 i += 2
                 continue
@@ -618,7 +618,7 @@ def find_image(image: str, insecure: list[str]) -> pathlib.Path:
                 "(try --insecure-options=image)"
             )
         ref = image[len("docker://") :]
-        repo, _, tag = (
+        repo, _colon, tag = (
             ref.rpartition(":")
             if ":" in ref.rsplit("/", 1)[-1]
             else (ref, "", "latest")
@@ -632,7 +632,7 @@ def find_image(image: str, insecure: list[str]) -> pathlib.Path:
                 "fetching from remote yielded nothing or it was disabled"
             )
         return found
-    name, _, tag = image.partition(":")
+    name, _colon, tag = image.partition(":")
     found = (
         _standin.image_dir(name, tag or "latest")
         if name == "quay.io/coreos/etcd"
@@ -730,7 +730,7 @@ def plan_run(opts: Options, environ: dict[str, str]) -> dict:
     # --set-env-file files, then --set-env.
     env = {"PATH": _standin.IMAGE_PATH}
     for item in app.get("environment", []):
-        key, _, val = item.partition("=")
+        key, _sep, val = item.partition("=")
         env[key] = val
     if opts.bools.get("inherit-env"):
         for key, val in environ.items():

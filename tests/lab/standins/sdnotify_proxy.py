@@ -1,4 +1,4 @@
-#!/usr/lib/lab/python3 -Es
+#!/usr/bin/env python
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: Contributors to the containerlinux.etcd collection
 """The lab's stand-in for Flatcar's /usr/libexec/sdnotify-proxy.
@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
-    _, status = os.waitpid(pid, 0)
+    status = os.waitpid(pid, 0)[1]
     if os.WIFEXITED(status):
         return os.WEXITSTATUS(status)
     return 255
