@@ -11,6 +11,10 @@ from typing import Any
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.containerlinux.etcd.plugins.module_utils._systemd import (  # noqa: E501
+    SystemdEnvironmentError,
+    unit_environment,
+)
 from ansible_collections.containerlinux.etcd.plugins.plugin_utils import (
     _host_shell as hs,
 )
@@ -79,6 +83,17 @@ class ActionModule(ActionBase):
                     hs.b64decode(text).decode("utf-8", "replace")
                 )
         installed = raw["load_state"] == "loaded"
+        environment = None
+        problems: list[str] = []
+        if raw["unit_text"] is not None:
+            try:
+                environment = unit_environment(
+                    raw["unit_text"],
+                    [(d["path"], d["text"]) for d in raw["dropins"]],
+                    problems=problems,
+                )
+            except SystemdEnvironmentError as e:
+                problems.append(str(e))
         return {
             "os_release": raw["os_release"],
             "architecture": raw["architecture"],
@@ -91,6 +106,8 @@ class ActionModule(ActionBase):
                 "path": raw["fragment_path"],
                 "text": raw["unit_text"],
                 "dropins": raw["dropins"],
+                "environment": environment,
+                "environment_problems": problems,
                 "exec_start": exec_start[-1] if exec_start else None,
                 "wrapper": wrapper,
                 "wrapper_found": wrapper_found,

@@ -21,15 +21,13 @@ ARGUMENT_SPEC = {
         "choices": ["started", "stopped", "restarted", "reloaded"],
     },
     "enabled": {"type": "bool"},
-    "daemon_reload": {
-        "type": "bool",
-        "default": False,
-        "aliases": ["daemon-reload"],
-    },
+    # No default here, so that required_one_of sees whether it was given;
+    # unset means false, as documented.
+    "daemon_reload": {"type": "bool", "aliases": ["daemon-reload"]},
     "no_block": {"type": "bool", "default": False},
     "log_lines": {"type": "int", "default": 20},
 }
-REQUIRED_ONE_OF = [("state", "enabled", "daemon_reload")]
+REQUIRED_ONE_OF = [("name", "daemon_reload")]
 REQUIRED_BY = {"state": ("name",), "enabled": ("name",)}
 
 STATUS_KEYS = (
@@ -126,7 +124,7 @@ class ActionModule(ActionBase):
     def _unit(self, args: dict[str, Any]) -> dict[str, Any]:
         name = args["name"]
         check = self._task.check_mode
-        reload = args["daemon_reload"] and not check
+        reload = bool(args["daemon_reload"]) and not check
         result: dict[str, Any] = {
             "changed": False,
             "daemon_reloaded": reload,
@@ -138,6 +136,13 @@ class ActionModule(ActionBase):
         hs.check_unit_name(name)
         status = self._show(name, reload)
         result["name"] = name
+        if args["state"] is None and args["enabled"] is None:
+            result.update(
+                status=_status(status),
+                enabled=_enabled(status),
+                journal=self._journal(name, args["log_lines"]),
+            )
+            return result
         wants_run = args["state"] in ("started", "restarted", "reloaded")
         if status.get("LoadState") != "loaded":
             if check and (wants_run or args["enabled"]):

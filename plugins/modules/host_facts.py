@@ -168,6 +168,25 @@ ansible_facts:
                 text:
                   description: The drop-in's text.
                   type: str
+            environment:
+              description:
+                - The variables the unit's C(Environment=) lines set, with its
+                  drop-ins applied in systemd's order, as systemd reads them
+                  (quotes and escapes undone, specifiers such as C(%m) kept);
+                  null when the unit is missing.
+              type: dict
+              sample:
+                ETCD_USER: etcd
+                ETCD_DATA_DIR: /var/lib/etcd
+                ETCD_SSL_DIR: /etc/ssl/certs
+            environment_problems:
+              description:
+                - What systemd would log about those lines (such as an
+                  unbalanced quote that drops the rest of a line), as
+                  sentences.
+              type: list
+              elements: str
+              sample: []
             exec_start:
               description: The effective C(ExecStart=) value.
               type: str

@@ -14,6 +14,9 @@ description:
   - Reports the unit's active state, sub-state and main PID; when a start
     fails, or the unit is failed or waiting to be restarted right after
     it, the task fails with the unit's last journal lines.
+  - With only O(name) (and perhaps O(daemon_reload)), it reads the unit's
+    state and its last journal lines and changes nothing, for health gates
+    and failure messages.
   - Options mean what they mean for M(ansible.builtin.systemd_service).
 author:
   - containerlinux.etcd developers (!UNKNOWN)
@@ -22,7 +25,8 @@ options:
     description:
       - The unit, for example V(etcd-member.service). A name without a
         suffix is taken as a service by systemctl.
-      - Required with O(state) or O(enabled).
+      - Required with O(state) or O(enabled); without O(name), only
+        O(daemon_reload) can be given.
     type: str
     aliases: [service, unit]
   state:
@@ -65,8 +69,9 @@ options:
     default: false
   log_lines:
     description:
-      - How many of the unit's last journal lines to show when it fails
-        (C(journalctl --unit)); V(0) for none.
+      - How many of the unit's last journal lines to show when it fails,
+        or to return when only O(name) is given (C(journalctl --unit));
+        V(0) for none.
     type: int
     default: 20
 notes:
@@ -117,6 +122,11 @@ attributes:
 """
 
 EXAMPLES = r"""
+- name: Read etcd's state and last log lines
+  containerlinux.etcd.host_unit:
+    name: etcd-member.service
+  register: __etcd_unit
+
 - name: Reload systemd when the drop-in changed, then start etcd
   containerlinux.etcd.host_unit:
     name: etcd-member.service
@@ -144,7 +154,7 @@ name:
   sample: etcd-member.service
 actions:
   description: The C(systemctl) verbs run, or that would run in check mode.
-  returned: when O(name) is given and the unit is loaded
+  returned: when O(state) or O(enabled) is given and the unit is loaded
   type: list
   elements: str
   sample: [enable, start]
@@ -189,7 +199,7 @@ status:
       sample: success
 journal:
   description: The unit's last journal lines.
-  returned: on failure
+  returned: on failure, and when only O(name) is given
   type: list
   elements: str
   sample:

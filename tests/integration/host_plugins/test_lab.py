@@ -68,6 +68,13 @@ def test_facts(lab_play, lab) -> None:
     shipped = lab.path(unit["path"]).read_text()
     assert unit["text"] == shipped
     assert unit["exec_start"] == f"{wrapper} $ETCD_OPTS"
+    env = unit["environment"]
+    assert (env["ETCD_USER"], env["ETCD_DATA_DIR"], env["ETCD_NAME"]) == (
+        "etcd",
+        "/var/lib/etcd",
+        "%m",
+    )
+    assert unit["environment_problems"] == []
 
 
 def test_files(lab_play, lab, workdir) -> None:
@@ -270,6 +277,13 @@ def test_failing_start_reports_the_journal(lab_play, lab, probe) -> None:
     assert mark in result["msg"]
     assert any(mark in line for line in result["journal"])
     assert result["status"]["ActiveState"] == "failed"
+
+    run = lab_play([{"name": "read", UNIT: {"name": name, "log_lines": 5}}])
+    assert run.statuses() == {"read": "ok"}
+    result = run.task("read")["result"]
+    assert result["status"]["ActiveState"] == "failed"
+    assert len(result["journal"]) <= 5
+    assert any(mark in line for line in result["journal"])
 
 
 def test_unit_refusals(lab_play, probe) -> None:
