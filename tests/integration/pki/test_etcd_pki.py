@@ -54,7 +54,9 @@ PLAYBOOK = """\
             ~ '/etcd-pki/clients/etcd-admin.crt'
           - etcd_pki_files.values() | reject('ansible.builtin.file')
             | list == []
-      when: not ansible_check_mode
+      when:
+        - not ansible_check_mode
+        - inventory_hostname in etcd_pki_members | default(groups['etcd'])
 """
 
 # Every way a member's names can be given: IPv4 and IPv6 addresses, extra
@@ -539,6 +541,22 @@ def test_oldest_ansible_core_converges_idempotently(
     assert checked.rc == 0, checked.output
     assert checked.changed == 0, checked.output
     assert snapshot(pki) == before
+
+
+def test_only_listed_members_get_certificates(tmp_path, collections_path):
+    """A host of the play that etcd_pki_members leaves out gets nothing and
+    is not checked (it has no address)."""
+    members = {"m1": MEMBERS["m1"], "witness": {}}
+    inv = inventory(members, {"etcd_pki_members": ["m1"]})
+    result = run(tmp_path, inv, collections_path)
+    assert result.rc == 0, result.output
+    files = set(snapshot(tmp_path / "etcd-pki"))
+    assert {f for f in files if f.startswith("members/")} == {
+        "members/m1/server.crt",
+        "members/m1/server.key",
+        "members/m1/peer.crt",
+        "members/m1/peer.key",
+    }
 
 
 def test_rsa_keys(tmp_path, collections_path):
