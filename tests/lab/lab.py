@@ -48,10 +48,6 @@ PREFIX = f"celab{INSTANCE}-"
 CGROUP_NAME = f"celab{INSTANCE}"
 BRIDGE_NS = PREFIX + "bridge"
 NETNS_DIR = pathlib.Path("/run/netns")
-CGROUP_ROOTS = (
-    pathlib.Path("/sys/fs/cgroup/systemd"),
-    pathlib.Path("/sys/fs/cgroup/unified"),
-)
 SUBNET = "198.18.0"
 FIRST_HOST = 11
 MAX_MEMBERS = 9
@@ -321,6 +317,19 @@ def alive(pid: int, start: str | None) -> bool:
     return start is not None and fields[0] != "Z" and fields[19] == start
 
 
+def cgroup_roots() -> list[pathlib.Path]:
+    """The hierarchies nspawn's systemd uses: the unified (cgroup2) one and,
+    on a hybrid host, the named systemd one."""
+    roots = []
+    for line in pathlib.Path("/proc/self/mounts").read_text().splitlines():
+        fields = line.split()
+        if fields[2] == "cgroup2" or (
+            fields[2] == "cgroup" and "name=systemd" in fields[3].split(",")
+        ):
+            roots.append(pathlib.Path(fields[1]))
+    return roots
+
+
 # --- network -----------------------------------------------------------------
 
 
@@ -373,8 +382,8 @@ def setup_machine_net(name: str, ip: str) -> str:
 LAUNCH = r"""
 set -eu
 name=$1 lower=$2 upper=$3 work=$4 merged=$5 netns=$6 images=$7 prefix=$8
-cgroup=$9
-for root in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do
+cgroup=$9 roots=${10}
+for root in $roots; do
   mkdir -p "$root/$cgroup/$name"
   echo $$ >"$root/$cgroup/$name/cgroup.procs"
 done
@@ -485,6 +494,7 @@ def boot_machine(name: str, index: int, names: list[str], lower: str) -> dict:
             str(ETCD_IMAGES),
             PREFIX,
             CGROUP_NAME,
+            " ".join(str(r) for r in cgroup_roots()),
         ],
         stdin=subprocess.DEVNULL,
         stdout=logfile,
@@ -643,7 +653,7 @@ def lab_processes() -> list[int]:
                 if ino:
                     inodes.add(ino)
     pids: set[int] = set()
-    for root in CGROUP_ROOTS:
+    for root in cgroup_roots():
         base = root / CGROUP_NAME
         if base.is_dir():
             for procs in base.rglob("cgroup.procs"):
@@ -708,7 +718,7 @@ def down(quiet: bool = False) -> None:
         for ns in sorted(NETNS_DIR.iterdir()):
             if ns.name.startswith(PREFIX):
                 run("ip", "netns", "delete", ns.name, check=False)
-    for root in CGROUP_ROOTS:
+    for root in cgroup_roots():
         base = root / CGROUP_NAME
         if base.is_dir():
             for d in sorted(base.rglob("*"), key=lambda p: -len(p.parts)):
