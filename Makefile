@@ -8,6 +8,7 @@
 #                cluster on it with playbooks/site.yml (FLAVOUR=flatcar for
 #                the docker-wrapper flavour)
 # make lab-down  remove the lab
+# make bench     time site.yml on the lab against a hand-written playbook
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -28,10 +29,10 @@ export PY_COLORS := 0
 PY_SOURCES = plugins tests hacking extensions
 
 .PHONY: help deps test format format-check lint sanity units integration \
-	lab lab-down build
+	lab lab-down build bench
 
 help:
-	@sed -n '4,11s/^# \{0,1\}//p' $(MAKEFILE_LIST)
+	@sed -n '4,12s/^# \{0,1\}//p' $(MAKEFILE_LIST)
 
 deps:
 	hacking/bootstrap
@@ -76,3 +77,6 @@ lab: deps
 
 lab-down:
 	tests/lab/lab down
+
+bench: deps
+	$(NEWEST)/python tests/bench/bench_site.py --flavour $(FLAVOUR)
