@@ -27,7 +27,7 @@ ARGUMENT_SPEC = {
     "state": {
         "type": "str",
         "default": "present",
-        "choices": ["present", "absent"],
+        "choices": ["present", "absent", "directory"],
     },
     "mode": {"type": "raw"},
     "owner": {"type": "str"},
@@ -105,6 +105,8 @@ class ActionModule(ActionBase):
         try:
             if args["state"] == "absent":
                 result.update(self._absent(args))
+            elif args["state"] == "directory":
+                result.update(self._directory(args))
             else:
                 result.update(self._present(args))
         except hs.HostShellError as e:
@@ -119,11 +121,15 @@ class ActionModule(ActionBase):
         dest: str,
         owner: str | None = None,
         group: str | None = None,
+        directory: bool = False,
     ) -> hs.FileState:
-        limit = int(C.MAX_FILE_SIZE_FOR_DIFF) if self._want_diff() else 0
-        script = hs.file_query_script(
-            dest, owner=owner, group=group, content_limit=limit
-        )
+        if directory:
+            script = hs.directory_query_script(dest, owner=owner, group=group)
+        else:
+            limit = int(C.MAX_FILE_SIZE_FOR_DIFF) if self._want_diff() else 0
+            script = hs.file_query_script(
+                dest, owner=owner, group=group, content_limit=limit
+            )
         res = self._shell(script)
         records = hs.parse_records(res["stdout"])
         hs.check_missing(records, "containerlinux.etcd.host_file")
@@ -182,17 +188,7 @@ class ActionModule(ActionBase):
         changes = hs.file_changes(
             state, sha256=sha256, mode=mode, owner=owner, group=group
         )
-        if state.kind == "absent" and state.parent != "directory":
-            if state.parent == "other":
-                raise AnsibleActionFail(
-                    f"the parent {directory!r} of dest exists but is not a "
-                    "directory: remove it or choose another dest."
-                )
-            if not args["parents"]:
-                raise AnsibleActionFail(
-                    f"the directory {directory!r} of dest does not exist: "
-                    "create it first or set parents: true."
-                )
+        hs.check_parent(directory, state, args["parents"])
         uid = hs.wanted_id(
             "owner", owner, state.owner_uid, state.owner_unknown
         )
@@ -259,6 +255,73 @@ class ActionModule(ActionBase):
         )
         if backup:
             result["backup_file"] = backup
+        return result
+
+    def _directory(self, args: dict[str, Any]) -> dict[str, Any]:
+        hs.check_directory_args(args)
+        dest = hs.check_directory(args["dest"])
+        mode = hs.normalize_mode(args.get("mode"))
+        owner = hs.check_account("owner", args.get("owner"))
+        group = hs.check_account("group", args.get("group"))
+        state = self._query(dest, owner, group, directory=True)
+        changes = hs.directory_changes(
+            dest, state, mode=mode, owner=owner, group=group
+        )
+        hs.check_parent(hs.directory_parent(dest), state, args["parents"])
+        uid = hs.wanted_id(
+            "owner", owner, state.owner_uid, state.owner_unknown
+        )
+        gid = hs.wanted_id(
+            "group", group, state.group_gid, state.group_unknown
+        )
+        result: dict[str, Any] = {
+            "changed": bool(changes),
+            "dest": dest,
+            "state": "directory",
+            "mode": state.mode,
+            "uid": state.uid,
+            "gid": state.gid,
+            "owner": state.user,
+            "group": state.group,
+        }
+        # What check mode reports for what would change.
+        if mode is not None:
+            result["mode"] = mode
+        if uid is not None and uid != state.uid:
+            result.update(uid=uid, owner=owner)
+        if gid is not None and gid != state.gid:
+            result.update(gid=gid, group=group)
+        if changes:
+            result["changes"] = changes
+        if changes and self._want_diff():
+            result["diff"] = hs.directory_diff(
+                dest, state, changes, mode=mode, uid=uid, gid=gid
+            )
+        if not changes or self._task.check_mode:
+            return result
+        create = "create" in changes
+        script = hs.directory_apply_script(
+            dest,
+            create=create,
+            mode=mode if create or "mode" in changes else None,
+            owner=owner if create or "owner" in changes else None,
+            group=group if create or "group" in changes else None,
+            parents=args["parents"],
+        )
+        res = self._shell(script)
+        records = hs.parse_records(res["stdout"])
+        hs.check_missing(records, "containerlinux.etcd.host_file")
+        if res["rc"] != 0 or "done" not in records:
+            what = "creating" if create else "setting the mode and owner of"
+            self._fail(res, f"{what} the directory {dest!r}")
+        written = hs.parse_file_state(records)
+        result.update(
+            mode=written.mode,
+            uid=written.uid,
+            gid=written.gid,
+            owner=written.user,
+            group=written.group,
+        )
         return result
 
     def _diff(

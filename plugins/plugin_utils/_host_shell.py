@@ -223,7 +223,18 @@ def file_query_script(
     """Script that reports the state of ``dest`` and of its directory,
     resolves ``owner``/``group`` names to ids, and prints the current
     content (base64) when the file is at most ``content_limit`` bytes."""
-    directory = check_dest(dest)[0]
+    return _query_script(
+        dest, check_dest(dest)[0], owner, group, content_limit
+    )
+
+
+def _query_script(
+    dest: str,
+    directory: str,
+    owner: str | None,
+    group: str | None,
+    content_limit: int,
+) -> str:
     commands = ["stat", "sha256sum", "base64", "readlink"]
     by_name = owner is not None and not owner.isdigit()
     group_by_name = group is not None and not group.isdigit()
@@ -531,6 +542,185 @@ def file_remove_script(dest: str) -> str:
         'rm -f -- "$p" || exit 1\n'
         "printf '@done\\n'\n"
     )
+
+
+def check_parent(directory: str, state: FileState, parents: bool) -> None:
+    """Refuse a missing ``dest`` whose directory cannot take it: the
+    parent is not a directory, or is missing and ``parents`` is off."""
+    if state.kind != "absent" or state.parent == "directory":
+        return
+    if state.parent == "other":
+        raise HostShellError(
+            f"the parent {directory!r} of dest exists but is not a "
+            "directory: remove it or choose another dest."
+        )
+    if not parents:
+        raise HostShellError(
+            f"the directory {directory!r} of dest does not exist: "
+            "create it first or set parents: true."
+        )
+
+
+# --------------------------------------------------------------------------
+# Directories
+
+FILE_ONLY_OPTIONS = ("content", "src", "validate", "backup")
+
+
+def check_directory_args(args: Mapping[str, object]) -> None:
+    """Refuse the options that only make sense for a file."""
+    for key in FILE_ONLY_OPTIONS:
+        if args.get(key) not in (None, False):
+            raise HostShellError(
+                f"{key} is not allowed with state: directory, which makes a "
+                f"directory and writes no file: remove {key}, or use "
+                "state: present to write a file."
+            )
+
+
+def check_directory(path: str) -> str:
+    """An absolute directory path, without its trailing slashes."""
+    if not path.startswith("/"):
+        raise HostShellError(
+            f"dest {path!r} is not an absolute path: give the full path of "
+            "the directory on the host, starting with '/'."
+        )
+    if "\0" in path:
+        raise HostShellError(f"dest {path!r} holds a NUL character.")
+    stripped = path.rstrip("/") or "/"
+    if posixpath.basename(stripped) in (".", ".."):
+        raise HostShellError(
+            f"dest {path!r} ends in '.' or '..': give the directory's own "
+            "path."
+        )
+    return stripped
+
+
+def directory_parent(path: str) -> str:
+    return posixpath.dirname(check_directory(path)) or "/"
+
+
+def directory_query_script(
+    path: str, *, owner: str | None = None, group: str | None = None
+) -> str:
+    """Script that reports the state of the directory ``path`` and of its
+    parent, and resolves ``owner``/``group`` names to ids."""
+    path = check_directory(path)
+    return _query_script(path, directory_parent(path), owner, group, 0)
+
+
+def directory_changes(
+    path: str,
+    state: FileState,
+    *,
+    mode: str | None,
+    owner: str | None,
+    group: str | None,
+) -> list[str]:
+    """Which of mode, owner and group differ (``['create']`` for a missing
+    directory); anything else at ``path`` is refused."""
+    if state.kind == "link":
+        raise HostShellError(
+            f"dest {path!r} is a symbolic link to {state.link!r}, not a "
+            "directory: host_file does not follow links; point dest at the "
+            "link's target or remove the link first."
+        )
+    if state.kind == "file":
+        raise HostShellError(
+            f"dest {path!r} exists but is a regular file, not a directory: "
+            "remove it first or choose another path."
+        )
+    if state.kind == "other":
+        raise HostShellError(
+            f"dest {path!r} exists but is a special file (a device, socket "
+            "or FIFO), not a directory: remove it first or choose another "
+            "path."
+        )
+    uid = wanted_id("owner", owner, state.owner_uid, state.owner_unknown)
+    gid = wanted_id("group", group, state.group_gid, state.group_unknown)
+    if state.kind == "absent":
+        return ["create"]
+    changes = []
+    if mode is not None and state.mode != mode:
+        changes.append("mode")
+    if uid is not None and state.uid != uid:
+        changes.append("owner")
+    if gid is not None and state.gid != gid:
+        changes.append("group")
+    return changes
+
+
+def directory_apply_script(
+    path: str,
+    *,
+    create: bool,
+    mode: str | None,
+    owner: str | None,
+    group: str | None,
+    parents: bool = False,
+) -> str:
+    """Script that creates the directory ``path`` (with ``create``) and
+    sets its ownership and mode.
+
+    A new directory is made under umask 077, so nobody else can enter it
+    before it has its final owner and mode; without ``mode`` it then gets
+    0777 less the umask of the remote shell. Missing parents (with
+    ``parents``) get that umask too."""
+    path = check_directory(path)
+    commands = ["stat"]
+    if create:
+        commands.append("mkdir")
+    if owner is not None or group is not None:
+        commands.append("chown")
+    if create or mode is not None:
+        commands.append("chmod")
+    lines = ["set -u", require_commands(commands), f"p={q(path)}"]
+    if create:
+        if parents:
+            lines.append(f"mkdir -p -- {q(directory_parent(path))} || exit 1")
+        lines += ["um=$(umask)", "umask 077", 'mkdir -- "$p" || exit 1']
+    if owner is not None or group is not None:
+        spec = (owner or "") + (f":{group}" if group is not None else "")
+        lines.append(f'chown -- {q(spec)} "$p" || exit 1')
+    # After chown. The extra leading zero: GNU chmod keeps the set-ID bits
+    # of a directory for a numeric mode of four digits or fewer.
+    if mode is not None:
+        lines.append(f'chmod {q("0" + mode)} -- "$p" || exit 1')
+    elif create:
+        lines.append(
+            'chmod "$(printf \'%o\' $((0777 & ~um)))" -- "$p" || exit 1'
+        )
+    lines.append(_STAT_RECORDS.format(path='"$p"'))
+    lines.append("printf '@done\\n'")
+    return "\n".join(lines) + "\n"
+
+
+def directory_diff(
+    path: str,
+    state: FileState,
+    changes: Sequence[str],
+    *,
+    mode: str | None,
+    uid: int | None,
+    gid: int | None,
+) -> dict[str, dict[str, object]]:
+    """Before and after as ansible.builtin.file reports them: the path,
+    and the state, mode, owner and group (numeric ids) that change."""
+    before: dict[str, object] = {"path": path}
+    after: dict[str, object] = {"path": path}
+    if "create" in changes:
+        before["state"] = "absent"
+        after["state"] = "directory"
+    for key, old, new in (
+        ("mode", state.mode, mode),
+        ("owner", state.uid, uid),
+        ("group", state.gid, gid),
+    ):
+        if new is not None and ("create" in changes or key in changes):
+            if "create" not in changes:
+                before[key] = old
+            after[key] = new
+    return {"before": before, "after": after}
 
 
 def is_text(data: bytes) -> bool:

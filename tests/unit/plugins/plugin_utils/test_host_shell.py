@@ -709,6 +709,424 @@ def test_attributes_and_remove(tmp_path: pathlib.Path) -> None:
 
 
 # --------------------------------------------------------------------------
+# directories
+
+DIR = hs.FileState(
+    kind="directory",
+    parent="directory",
+    mode="0755",
+    uid=0,
+    gid=0,
+    user="root",
+    group="root",
+    size=4096,
+)
+STAT = (
+    "stat --printf='@type %F\\n@mode %a\\n@uid %u\\n@gid %g\\n"
+    '@user %U\\n@group %G\\n@size %s\\n\' -- "$p"\n'
+    "printf '@done\\n'\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/var/lib/etcd", "/var/lib/etcd"),
+        ("/var/lib/etcd//", "/var/lib/etcd"),
+        ("/", "/"),
+        ("//", "/"),
+        (f"/{NASTY}", f"/{NASTY}"),
+    ],
+)
+def test_check_directory(path: str, expected: str) -> None:
+    assert hs.check_directory(path) == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "var/lib/etcd",
+            "dest 'var/lib/etcd' is not an absolute path: give the full path "
+            "of the directory on the host, starting with '/'.",
+        ),
+        (
+            "/var/..",
+            "dest '/var/..' ends in '.' or '..': give the directory's own "
+            "path.",
+        ),
+        (
+            "/var/./",
+            "dest '/var/./' ends in '.' or '..': give the directory's",
+        ),
+        ("/a\0b", "dest '/a\\x00b' holds a NUL character."),
+    ],
+)
+def test_check_directory_refuses(path: str, message: str) -> None:
+    with pytest.raises(hs.HostShellError) as e:
+        hs.check_directory(path)
+    assert str(e.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"dest": "/d"},
+        {"dest": "/d", "content": None, "src": None, "backup": False},
+        {"dest": "/d", "mode": "0700", "owner": "etcd", "parents": True},
+    ],
+)
+def test_check_directory_args(args: dict[str, object]) -> None:
+    assert hs.check_directory_args(args) is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("content", ""),
+        ("content", "x"),
+        ("src", "f.txt"),
+        ("validate", "test -d %s"),
+        ("backup", True),
+    ],
+)
+def test_check_directory_args_refuses(key: str, value: object) -> None:
+    with pytest.raises(hs.HostShellError) as e:
+        hs.check_directory_args({"dest": "/d", key: value})
+    assert str(e.value) == (
+        f"{key} is not allowed with state: directory, which makes a "
+        f"directory and writes no file: remove {key}, or use state: present "
+        "to write a file."
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "want", "expected"),
+    [
+        (DIR, {}, []),
+        (DIR, {"mode": "0755", "owner": "0", "group": "0"}, []),
+        (DIR, {"mode": "0700"}, ["mode"]),
+        (DIR, {"mode": "2755"}, ["mode"]),
+        (DIR, {"owner": "232", "group": "232"}, ["owner", "group"]),
+        (
+            hs.FileState(**{**DIR.__dict__, "owner_uid": 232}),
+            {"owner": "etcd", "mode": "0700"},
+            ["mode", "owner"],
+        ),
+        (
+            hs.FileState(**{**DIR.__dict__, "group_gid": 0}),
+            {"group": "root"},
+            [],
+        ),
+        (hs.FileState("absent", "directory"), {}, ["create"]),
+        (hs.FileState("absent", "absent"), {"mode": "0700"}, ["create"]),
+    ],
+)
+def test_directory_changes(
+    state: hs.FileState, want: dict[str, str], expected: list[str]
+) -> None:
+    args: dict[str, str | None] = {"mode": None, "owner": None, "group": None}
+    args.update(want)
+    assert hs.directory_changes("/d", state, **args) == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "owner", "message"),
+    [
+        (
+            hs.FileState("link", "directory", link="/x"),
+            None,
+            "dest '/d' is a symbolic link to '/x', not a directory: "
+            "host_file does not follow links; point dest at the link's "
+            "target or remove the link first.",
+        ),
+        (
+            FILE,
+            None,
+            "dest '/d' exists but is a regular file, not a directory: remove "
+            "it first or choose another path.",
+        ),
+        (
+            hs.FileState("other", "directory"),
+            None,
+            "dest '/d' exists but is a special file (a device, socket or "
+            "FIFO), not a directory: remove it first or choose another path.",
+        ),
+        (
+            hs.FileState("absent", "directory", owner_unknown=True),
+            "etcd",
+            "owner 'etcd' does not exist on the host: create the user first "
+            "or give a numeric id.",
+        ),
+    ],
+)
+def test_directory_changes_refuses(
+    state: hs.FileState, owner: str | None, message: str
+) -> None:
+    with pytest.raises(hs.HostShellError) as e:
+        hs.directory_changes("/d", state, mode=None, owner=owner, group=None)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize(
+    ("state", "parents", "message"),
+    [
+        (hs.FileState("absent", "directory"), False, None),
+        (hs.FileState("absent", "absent"), True, None),
+        (DIR, False, None),
+        (
+            hs.FileState("absent", "absent"),
+            False,
+            "the directory '/a b' of dest does not exist: create it first or "
+            "set parents: true.",
+        ),
+        (
+            hs.FileState("absent", "other"),
+            True,
+            "the parent '/a b' of dest exists but is not a directory: remove "
+            "it or choose another dest.",
+        ),
+    ],
+)
+def test_check_parent(
+    state: hs.FileState, parents: bool, message: str | None
+) -> None:
+    if message is None:
+        assert hs.check_parent("/a b", state, parents) is None
+        return
+    with pytest.raises(hs.HostShellError) as e:
+        hs.check_parent("/a b", state, parents)
+    assert str(e.value) == message
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (
+            {"create": True, "parents": True, "mode": "0700", "owner": "etcd"},
+            "set -u\n"
+            'for c in stat mkdir chown chmod; do command -v "$c" '
+            ">/dev/null 2>&1 || { printf '@missing %s\\n' \"$c\"; exit 127; "
+            "}; done\n"
+            "p='/var/lib/it'\"'\"'s $x'\n"
+            "mkdir -p -- /var/lib || exit 1\n"
+            "um=$(umask)\n"
+            "umask 077\n"
+            'mkdir -- "$p" || exit 1\n'
+            'chown -- etcd "$p" || exit 1\n'
+            'chmod 00700 -- "$p" || exit 1\n' + STAT,
+        ),
+        (
+            {"create": True},
+            "set -u\n"
+            'for c in stat mkdir chmod; do command -v "$c" '
+            ">/dev/null 2>&1 || { printf '@missing %s\\n' \"$c\"; exit 127; "
+            "}; done\n"
+            "p='/var/lib/it'\"'\"'s $x'\n"
+            "um=$(umask)\n"
+            "umask 077\n"
+            'mkdir -- "$p" || exit 1\n'
+            'chmod "$(printf \'%o\' $((0777 & ~um)))" -- "$p" || exit 1\n'
+            + STAT,
+        ),
+        (
+            {"create": False, "group": "a b", "mode": "2750"},
+            "set -u\n"
+            'for c in stat chown chmod; do command -v "$c" '
+            ">/dev/null 2>&1 || { printf '@missing %s\\n' \"$c\"; exit 127; "
+            "}; done\n"
+            "p='/var/lib/it'\"'\"'s $x'\n"
+            "chown -- ':a b' \"$p\" || exit 1\n"
+            'chmod 02750 -- "$p" || exit 1\n' + STAT,
+        ),
+        (
+            {"create": False},
+            "set -u\n"
+            'for c in stat; do command -v "$c" '
+            ">/dev/null 2>&1 || { printf '@missing %s\\n' \"$c\"; exit 127; "
+            "}; done\n"
+            "p='/var/lib/it'\"'\"'s $x'\n" + STAT,
+        ),
+    ],
+)
+def test_directory_apply_script(
+    args: dict[str, object], expected: str
+) -> None:
+    kw: dict[str, object] = {"mode": None, "owner": None, "group": None}
+    kw.update(args)
+    script = hs.directory_apply_script("/var/lib/it's $x/", **kw)  # type: ignore[arg-type]
+    assert script == expected
+
+
+@pytest.mark.parametrize(
+    ("state", "changes", "want", "expected"),
+    [
+        (
+            hs.FileState("absent", "directory"),
+            ["create"],
+            {"mode": "0700", "uid": 232, "gid": None},
+            {
+                "before": {"path": "/d", "state": "absent"},
+                "after": {
+                    "path": "/d",
+                    "state": "directory",
+                    "mode": "0700",
+                    "owner": 232,
+                },
+            },
+        ),
+        (
+            hs.FileState("absent", "directory"),
+            ["create"],
+            {"mode": None, "uid": None, "gid": None},
+            {
+                "before": {"path": "/d", "state": "absent"},
+                "after": {"path": "/d", "state": "directory"},
+            },
+        ),
+        (
+            DIR,
+            ["mode", "group"],
+            {"mode": "0700", "uid": 0, "gid": 232},
+            {
+                "before": {"path": "/d", "mode": "0755", "group": 0},
+                "after": {"path": "/d", "mode": "0700", "group": 232},
+            },
+        ),
+    ],
+)
+def test_directory_diff(
+    state: hs.FileState,
+    changes: list[str],
+    want: dict[str, object],
+    expected: dict[str, object],
+) -> None:
+    assert hs.directory_diff("/d", state, changes, **want) == expected  # type: ignore[arg-type]
+
+
+def dir_query(path: pathlib.Path, **kw: str) -> hs.FileState:
+    res = sh(hs.directory_query_script(str(path), **kw))
+    assert res.returncode == 0, res.stderr
+    return hs.parse_file_query(res.stdout)
+
+
+def test_directory_query(tmp_path: pathlib.Path) -> None:
+    d = tmp_path / NASTY
+    d.mkdir()
+    d.chmod(0o2750)
+    (tmp_path / "f").write_text("x")
+    (tmp_path / "l").symlink_to(d)
+    state = dir_query(pathlib.Path(f"{d}//"), owner="root", group="root")
+    assert (state.kind, state.parent, state.mode) == (
+        "directory",
+        "directory",
+        "2750",
+    )
+    assert (state.uid, state.owner_uid, state.group_gid) == (0, 0, 0)
+    assert dir_query(tmp_path / "f").kind == "file"
+    assert dir_query(tmp_path / "l") == hs.FileState(
+        "link", "directory", link=str(d)
+    )
+    assert dir_query(tmp_path / "no" / "d") == hs.FileState("absent", "absent")
+    assert dir_query(pathlib.Path("/")).kind == "directory"
+
+
+def test_directory_apply_creates_with_parents(tmp_path: pathlib.Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    path = root / NASTY / f"{NASTY} ü"
+    old = os.umask(0o022)
+    try:
+        res = sh(
+            hs.directory_apply_script(
+                str(path),
+                create=True,
+                parents=True,
+                mode="0700",
+                owner="65534",
+                group="65534",
+            )
+        )
+    finally:
+        os.umask(old)
+    assert res.returncode == 0, res.stderr
+    assert listing(root) == {NASTY: None, f"{NASTY}/{NASTY} ü": None}
+    st_ = path.stat()
+    assert (st_.st_mode & 0o7777, st_.st_uid, st_.st_gid) == (
+        0o700,
+        65534,
+        65534,
+    )
+    assert (path.parent.stat().st_mode & 0o7777) == 0o755
+    records = hs.parse_records(res.stdout)
+    assert (records["mode"], records["uid"], "done" in records) == (
+        ["700"],
+        ["65534"],
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("umask", "mode"), [(0o022, 0o755), (0o027, 0o750), (0o077, 0o700)]
+)
+def test_directory_apply_without_mode_follows_umask(
+    tmp_path: pathlib.Path, umask: int, mode: int
+) -> None:
+    path = tmp_path / "d"
+    old = os.umask(umask)
+    try:
+        script = hs.directory_apply_script(
+            str(path), create=True, mode=None, owner=None, group=None
+        )
+        res = sh(script)
+    finally:
+        os.umask(old)
+    assert res.returncode == 0, res.stderr
+    assert path.stat().st_mode & 0o7777 == mode
+
+
+@pytest.mark.parametrize(
+    ("before", "mode", "after"),
+    [
+        (0o2755, "0755", 0o755),
+        (0o755, "2750", 0o2750),
+        (0o1777, "0700", 0o700),
+        (0o700, "0700", 0o700),
+    ],
+)
+def test_directory_apply_sets_the_mode_and_set_id_bits(
+    tmp_path: pathlib.Path, before: int, mode: str, after: int
+) -> None:
+    path = tmp_path / "d"
+    path.mkdir()
+    path.chmod(before)
+    (path / "keep").write_text("x")
+    res = sh(
+        hs.directory_apply_script(
+            str(path), create=False, mode=mode, owner=None, group="0"
+        )
+    )
+    assert res.returncode == 0, res.stderr
+    assert path.stat().st_mode & 0o7777 == after
+    assert listing(path) == {"keep": b"x"}
+
+
+def test_directory_apply_refuses_an_existing_path(
+    tmp_path: pathlib.Path,
+) -> None:
+    path = tmp_path / "d"
+    path.write_text("a file")
+    res = sh(
+        hs.directory_apply_script(
+            str(path), create=True, mode="0700", owner=None, group=None
+        )
+    )
+    assert res.returncode == 1
+    assert path.read_text() == "a file"
+    assert "done" not in hs.parse_records(res.stdout)
+
+
+# --------------------------------------------------------------------------
 # units
 
 
