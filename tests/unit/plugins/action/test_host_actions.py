@@ -91,6 +91,19 @@ def run_action(
             "src '/nonexistent/file' cannot be read on the controller: ",
         ),
         (
+            "host_file",
+            {"dest": "/tmp/x", "state": "directory", "content": "x"},
+            "content is not allowed with state: directory, which makes a "
+            "directory and writes no file: remove content, or use state: "
+            "present to write a file.",
+        ),
+        (
+            "host_file",
+            {"dest": "tmp/x", "state": "directory"},
+            "dest 'tmp/x' is not an absolute path: give the full path of the "
+            "directory on the host, starting with '/'.",
+        ),
+        (
             "host_unit",
             {"name": "a b", "state": "started"},
             "name 'a b' is not a systemd unit name: use letters, digits and "
@@ -163,6 +176,34 @@ def test_host_file_diff_is_off_without_diff_mode(tmp_path: pathlib.Path):
     )
     assert result["changed"] is True and "diff" not in result
     assert dest.read_text() == "old\n"
+
+
+def test_host_file_directory_check_mode_and_create(
+    tmp_path: pathlib.Path,
+) -> None:
+    dest = tmp_path / NASTY / "etcd"
+    args = {
+        "dest": f"{dest}/",
+        "state": "directory",
+        "mode": "0700",
+        "parents": True,
+    }
+    result = run_action("host_file", args, check=True, diff=True)
+    assert (result["changed"], result["changes"], result["dest"]) == (
+        True,
+        ["create"],
+        str(dest),
+    )
+    assert result["diff"]["after"] == {
+        "path": str(dest),
+        "state": "directory",
+        "mode": "0700",
+    }
+    assert list(tmp_path.iterdir()) == []
+    result = run_action("host_file", args)
+    assert (result["changed"], result["mode"]) == (True, "0700")
+    assert dest.stat().st_mode & 0o7777 == 0o700
+    assert run_action("host_file", args)["changed"] is False
 
 
 def test_host_facts_here() -> None:
