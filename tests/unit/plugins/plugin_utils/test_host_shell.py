@@ -10,6 +10,7 @@ import hashlib
 import os
 import pathlib
 import subprocess
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -949,13 +950,10 @@ def test_check_parent(
         ),
     ],
 )
-def test_directory_apply_script(
-    args: dict[str, object], expected: str
-) -> None:
-    kw: dict[str, object] = {"mode": None, "owner": None, "group": None}
+def test_directory_apply_script(args: dict[str, Any], expected: str) -> None:
+    kw: dict[str, Any] = {"mode": None, "owner": None, "group": None}
     kw.update(args)
-    script = hs.directory_apply_script("/var/lib/it's $x/", **kw)  # type: ignore[arg-type]
-    assert script == expected
+    assert hs.directory_apply_script("/var/lib/it's $x/", **kw) == expected
 
 
 @pytest.mark.parametrize(
@@ -998,10 +996,10 @@ def test_directory_apply_script(
 def test_directory_diff(
     state: hs.FileState,
     changes: list[str],
-    want: dict[str, object],
+    want: dict[str, Any],
     expected: dict[str, object],
 ) -> None:
-    assert hs.directory_diff("/d", state, changes, **want) == expected  # type: ignore[arg-type]
+    assert hs.directory_diff("/d", state, changes, **want) == expected
 
 
 def dir_query(path: pathlib.Path, **kw: str) -> hs.FileState:
