@@ -12,7 +12,7 @@ description:
     with O(mode), O(owner) and O(group), or removes O(dest).
   - With O(state=directory) it makes sure O(dest) is a directory with
     O(mode), O(owner) and O(group), creating it when it is missing, as
-    M(ansible.builtin.file) does with C(state: directory).
+    M(ansible.builtin.file) does with C(state=directory).
   - Works through the host's shell alone, with the commands of GNU
     coreutils (C(stat), C(sha256sum), C(base64), C(chmod), C(chown),
     C(mv)), so it runs on CoreOS and Flatcar Container Linux, which have

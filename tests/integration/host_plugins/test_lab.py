@@ -111,6 +111,64 @@ def test_files(lab_play, lab, workdir) -> None:
     assert not lab.path(f"{workdir}/pwned").exists()
 
 
+def test_directories(lab_play, lab, workdir) -> None:
+    data = f"{workdir}/{NASTY}/lib/etcd"
+    tls = f"{workdir}/{NASTY}/tls"
+    tasks = [
+        {
+            "name": "data",
+            FILE: {
+                "dest": data,
+                "state": "directory",
+                "mode": "0700",
+                "owner": "etcd",
+                "group": "232",
+                "parents": True,
+            },
+        },
+        {
+            "name": "tls",
+            FILE: {
+                "dest": tls,
+                "state": "directory",
+                "mode": "0750",
+                "owner": "root",
+                "group": "etcd",
+                "parents": True,
+            },
+        },
+    ]
+    run = lab_play(tasks, check=True)
+    assert run.statuses() == {"data": "changed", "tls": "changed"}, run.stdout
+    assert tree(lab.path(workdir)) == {}
+    assert run.task("data")["result"]["diff"]["after"] == {
+        "path": data,
+        "state": "directory",
+        "mode": "0700",
+        "owner": 232,
+        "group": 232,
+    }
+
+    run = lab_play(tasks)
+    assert run.statuses() == {"data": "changed", "tls": "changed"}, run.stdout
+    for path, mode, uid in ((data, 0o700, 232), (tls, 0o750, 0)):
+        st = lab.path(path).stat()
+        assert (st.st_mode & 0o7777, st.st_uid, st.st_gid) == (mode, uid, 232)
+    result = run.task("data")["result"]
+    assert (result["owner"], result["group"], result["mode"]) == (
+        "etcd",
+        "etcd",
+        "0700",
+    )
+    assert tree(lab.path(workdir)) == {
+        NASTY: ("0o755", None),
+        f"{NASTY}/lib": ("0o755", None),
+        f"{NASTY}/lib/etcd": ("0o700", None),
+        f"{NASTY}/tls": ("0o750", None),
+    }
+    assert lab_play(tasks).statuses() == {"data": "ok", "tls": "ok"}
+
+
 def test_binary_validate_and_become(lab_play, lab, workdir, tmp_path) -> None:
     blob = os.urandom(3 * 1024 * 1024) + b"\0\xff" + NASTY.encode()
     src = tmp_path / "blob.bin"

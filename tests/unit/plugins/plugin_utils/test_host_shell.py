@@ -951,7 +951,12 @@ def test_check_parent(
     ],
 )
 def test_directory_apply_script(args: dict[str, Any], expected: str) -> None:
-    kw: dict[str, Any] = {"mode": None, "owner": None, "group": None}
+    kw: dict[str, Any] = {
+        "create": False,
+        "mode": None,
+        "owner": None,
+        "group": None,
+    }
     kw.update(args)
     assert hs.directory_apply_script("/var/lib/it's $x/", **kw) == expected
 
