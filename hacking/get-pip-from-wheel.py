@@ -9,11 +9,10 @@ interpreter's ensurepip package installs those packages from the package
 index.
 """
 
+import ensurepip
 import glob
 import os
 import sys
-
-import ensurepip
 
 bundled = os.path.join(os.path.dirname(ensurepip.__file__), "_bundled")
 wheels = sorted(glob.glob(os.path.join(bundled, "pip-*.whl")))

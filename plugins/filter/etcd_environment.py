@@ -70,8 +70,9 @@ notes:
   - Refused combinations are C(initial-cluster) together with C(discovery)
     or C(discovery-srv); an C(initial-cluster) that is not a list of
     C(name=URL) members, or that lacks the member given as C(name) (a name
-    the unit sets, such as CoreOS's C(ETCD_NAME=%m), is not checked); a certificate without its key or a key without its
-    certificate, for clients and for peers; C(client-cert-auth) without
+    the unit sets, such as CoreOS's C(ETCD_NAME=%m), is not checked); a
+    certificate without its key or a key without its certificate, for
+    clients and for peers; C(client-cert-auth) without
     C(trusted-ca-file), and C(peer-client-cert-auth) without
     C(peer-trusted-ca-file); C(election-timeout) below 5 times
     C(heartbeat-interval) or above 50000 (etcd's defaults 1000 and 100
