@@ -154,6 +154,7 @@ def test_certificates_of_another_ca_are_refused(
             host,
             "curl",
             "-sS",
+            "--http1.1",
             "--max-time",
             "5",
             "--cacert",
@@ -263,7 +264,8 @@ REFUSALS = [
     ),
     pytest.param(
         {"etcd_member_settings": {"peer-ca-file": "/etc/ca.pem"}},
-        "was removed in etcd 3.4; use 'peer-trusted-ca-file'",
+        "'peer-ca-file' was removed in etcd 3.4 (the version is v3.5.16); "
+        "use 'peer-trusted-ca-file'",
         id="removed-setting",
     ),
     pytest.param(
