@@ -29,7 +29,7 @@ export PY_COLORS := 0
 PY_SOURCES = plugins tests hacking extensions
 
 .PHONY: help deps test format format-check lint sanity units integration \
-	lab lab-down build bench
+	molecule lab lab-down build bench
 
 help:
 	@sed -n '4,12s/^# \{0,1\}//p' $(MAKEFILE_LIST)
@@ -38,7 +38,8 @@ deps:
 	hacking/bootstrap
 
 test: deps
-	$(MAKE) --no-print-directory format-check lint sanity units integration build
+	$(MAKE) --no-print-directory format-check lint sanity units integration \
+		molecule build
 
 format:
 	$(NEWEST)/ruff format $(PY_SOURCES)
@@ -65,6 +66,11 @@ units:
 integration:
 	$(NEWEST)/pytest -q tests/integration
 	$(OLDEST)/pytest -q -m 'not lab' tests/integration
+
+# Both flavours' scenarios, each on a lab instance of its own.
+molecule:
+	molecule test -s coreos
+	molecule test -s flatcar
 
 build:
 	rm -rf $(CACHE)/build && mkdir -p $(CACHE)/build
