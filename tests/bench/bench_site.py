@@ -48,6 +48,10 @@ def fresh_lab(flavour: str, members: int, workdir: pathlib.Path) -> str:
 
 
 def timed(inventory: str, playbook: str, workdir: pathlib.Path) -> float:
+    env = dict(os.environ)
+    env.setdefault(
+        "ANSIBLE_COLLECTIONS_PATH", str(REPO / ".cache" / "collections")
+    )
     start = time.monotonic()
     proc = subprocess.run(
         [str(PLAYBOOK), "-i", inventory, playbook],
@@ -55,6 +59,7 @@ def timed(inventory: str, playbook: str, workdir: pathlib.Path) -> float:
         cwd=workdir,
         text=True,
         capture_output=True,
+        env=env,
     )
     took = time.monotonic() - start
     if proc.returncode != 0:
