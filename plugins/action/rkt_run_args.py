@@ -13,7 +13,9 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.containerlinux.etcd.plugins.module_utils._rkt import (
+    MUTUALLY_EXCLUSIVE,
     RktArgumentError,
+    argument_spec,
     compose,
 )
 from ansible_collections.containerlinux.etcd.plugins.module_utils._systemd import (  # noqa: E501
@@ -28,38 +30,9 @@ from ansible_collections.containerlinux.etcd.plugins.plugin_utils import (
     _host_shell as hs,
 )
 
-DEFAULT_UNIT = "/usr/lib/systemd/system/etcd-member.service"
-
-# The module's options; paths are host paths, so they are plain strings
-# here (type path would expand them on the controller).
-ARGUMENT_SPEC = {
-    "unit": {"type": "str", "default": DEFAULT_UNIT},
-    "search_path": {"type": "list", "elements": "str"},
-    "exclude_dropin": {"type": "str"},
-    "base": {"type": "str"},
-    "volumes": {
-        "type": "list",
-        "elements": "dict",
-        "default": [],
-        "options": {
-            "name": {"type": "str", "required": True},
-            "kind": {
-                "type": "str",
-                "choices": ["host", "empty"],
-                "default": "host",
-            },
-            "source": {"type": "str"},
-            "target": {"type": "str", "required": True},
-            "read_only": {"type": "bool"},
-            "recursive": {"type": "bool"},
-            "mode": {"type": "str"},
-            "uid": {"type": "int"},
-            "gid": {"type": "int"},
-        },
-    },
-    "extra_args": {"type": "list", "elements": "str", "default": []},
-}
-MUTUALLY_EXCLUSIVE = [("unit", "base")]
+# Paths are host paths: plain strings here (type path would expand them on
+# the controller).
+ARGUMENT_SPEC = argument_spec("str")
 
 
 class ActionModule(ActionBase):

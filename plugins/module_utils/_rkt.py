@@ -20,11 +20,14 @@ from ansible_collections.containerlinux.etcd.plugins.module_utils._systemd impor
 )
 
 __all__ = [
+    "DEFAULT_UNIT",
     "LEGACY_WRAPPER_VOLUMES",
+    "MUTUALLY_EXCLUSIVE",
     "VOLUME_OPTIONS",
     "WRAPPER_ARGS",
     "WRAPPER_VOLUMES",
     "RktArgumentError",
+    "argument_spec",
     "compose",
     "split_words",
 ]
@@ -32,6 +35,48 @@ __all__ = [
 
 class RktArgumentError(ValueError):
     """Arguments rkt or the wrapper would refuse or silently misread."""
+
+
+DEFAULT_UNIT = "/usr/lib/systemd/system/etcd-member.service"
+
+
+def argument_spec(path_type: str) -> Dict[str, Any]:
+    """The options of containerlinux.etcd.rkt_run_args.
+
+    The module on the host takes paths as ``path``; the action plugin on the
+    controller passes ``str``, since ``path`` would expand them against the
+    controller's home directory.
+    """
+    return {
+        "unit": {"type": path_type, "default": DEFAULT_UNIT},
+        "search_path": {"type": "list", "elements": path_type},
+        "exclude_dropin": {"type": "str"},
+        "base": {"type": "str"},
+        "volumes": {
+            "type": "list",
+            "elements": "dict",
+            "default": [],
+            "options": {
+                "name": {"type": "str", "required": True},
+                "kind": {
+                    "type": "str",
+                    "choices": ["host", "empty"],
+                    "default": "host",
+                },
+                "source": {"type": "str"},
+                "target": {"type": "str", "required": True},
+                "read_only": {"type": "bool"},
+                "recursive": {"type": "bool"},
+                "mode": {"type": "str"},
+                "uid": {"type": "int"},
+                "gid": {"type": "int"},
+            },
+        },
+        "extra_args": {"type": "list", "elements": "str", "default": []},
+    }
+
+
+MUTUALLY_EXCLUSIVE = [("unit", "base")]
 
 
 # The volumes the wrapper adds after $RKT_RUN_ARGS, with their targets.

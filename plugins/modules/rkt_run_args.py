@@ -249,7 +249,9 @@ import os  # noqa: E402
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
 
 from ansible_collections.containerlinux.etcd.plugins.module_utils._rkt import (  # noqa: E402
+    MUTUALLY_EXCLUSIVE,
     RktArgumentError,
+    argument_spec,
     compose,
 )
 from ansible_collections.containerlinux.etcd.plugins.module_utils._systemd import (  # noqa: E402, E501
@@ -313,37 +315,8 @@ def read_base(unit, search_path, exclude, problems):
 
 def main():
     module = AnsibleModule(
-        argument_spec={
-            "unit": {
-                "type": "path",
-                "default": "/usr/lib/systemd/system/etcd-member.service",
-            },
-            "search_path": {"type": "list", "elements": "path"},
-            "exclude_dropin": {"type": "str"},
-            "base": {"type": "str"},
-            "volumes": {
-                "type": "list",
-                "elements": "dict",
-                "default": [],
-                "options": {
-                    "name": {"type": "str", "required": True},
-                    "kind": {
-                        "type": "str",
-                        "choices": ["host", "empty"],
-                        "default": "host",
-                    },
-                    "source": {"type": "str"},
-                    "target": {"type": "str", "required": True},
-                    "read_only": {"type": "bool"},
-                    "recursive": {"type": "bool"},
-                    "mode": {"type": "str"},
-                    "uid": {"type": "int"},
-                    "gid": {"type": "int"},
-                },
-            },
-            "extra_args": {"type": "list", "elements": "str", "default": []},
-        },
-        mutually_exclusive=[("unit", "base")],
+        argument_spec=argument_spec("path"),
+        mutually_exclusive=MUTUALLY_EXCLUSIVE,
         supports_check_mode=True,
     )
     params = module.params
