@@ -53,24 +53,21 @@ options:
             reach the member without knowing its address.
         type: bool
         default: true
+extends_documentation_fragment:
+  - containerlinux.etcd.attributes
 attributes:
   action:
-    description: Runs as an action plugin on the controller.
     support: full
   check_mode:
-    description: Can run in check mode and return the same plan.
     support: full
     details: It changes nothing anywhere, so check mode gives the same result.
   diff_mode:
-    description: Would return a diff of what it changes.
     support: none
     details: It changes nothing, so there is no diff to show.
   idempotent:
-    description: Running it again gives the same result.
     support: full
     details: The same members always give the same plan.
   platform:
-    description: Target operating systems.
     support: full
     platforms: all
 notes:

@@ -36,36 +36,25 @@ notes:
     them separated by spaces).
 seealso:
   - module: containerlinux.etcd.host_unit
+extends_documentation_fragment:
+  - containerlinux.etcd.attributes
 attributes:
   action:
-    description:
-      - The plugin runs on the controller and works on the host through
-        the connection.
     support: full
     details: The work is done by an action plugin on the controller.
   async:
-    description: Whether the task can run asynchronously.
     support: none
   check_mode:
-    description:
-      - Whether the task can run in check mode, reporting what would
-        change without changing it.
     support: full
     details: It only reads, so check mode gives the same result.
   diff_mode:
-    description:
-      - Whether the task returns a diff of what it changes (or would
-        change).
     support: none
   facts:
-    description: The task sets facts about the host.
     support: full
   idempotent:
-    description: Whether a second run with the same options changes nothing.
     support: full
     details: It changes nothing.
   platform:
-    description: The target platforms.
     platforms: posix
     support: full
 """

@@ -138,28 +138,20 @@ notes:
 seealso:
   - module: ansible.builtin.copy
   - module: containerlinux.etcd.host_unit
+extends_documentation_fragment:
+  - containerlinux.etcd.attributes
 attributes:
   action:
-    description:
-      - The plugin runs on the controller and works on the host through
-        the connection.
     support: full
     details: The work is done by an action plugin on the controller.
   async:
-    description: Whether the task can run asynchronously.
     support: none
   check_mode:
-    description:
-      - Whether the task can run in check mode, reporting what would
-        change without changing it.
     support: full
     details:
       - Reads the current file or directory, reports whether it would
         change and what the diff would be, and writes nothing.
   diff_mode:
-    description:
-      - Whether the task returns a diff of what it changes (or would
-        change).
     support: full
     details:
       - Shows the content before and after, and the mode and ownership
@@ -169,12 +161,10 @@ attributes:
         directory is created (V(absent) to V(directory)), and C(mode),
         C(owner) and C(group) (numeric ids) that change.
   idempotent:
-    description: Whether a second run with the same options changes nothing.
     support: full
     details:
       - A second run with the same options reports no change.
   platform:
-    description: The target platforms.
     platforms: posix
     support: full
     details: Any host with a POSIX shell and GNU coreutils.

@@ -83,39 +83,29 @@ notes:
 seealso:
   - module: ansible.builtin.systemd_service
   - module: containerlinux.etcd.host_file
+extends_documentation_fragment:
+  - containerlinux.etcd.attributes
 attributes:
   action:
-    description:
-      - The plugin runs on the controller and works on the host through
-        the connection.
     support: full
     details: The work is done by an action plugin on the controller.
   async:
-    description: Whether the task can run asynchronously.
     support: none
   check_mode:
-    description:
-      - Whether the task can run in check mode, reporting what would
-        change without changing it.
     support: full
     details:
       - Reads the unit's state and reports what would change; runs neither
         C(daemon-reload) nor any other C(systemctl) verb that changes
         something.
   diff_mode:
-    description:
-      - Whether the task returns a diff of what it changes (or would
-        change).
     support: none
   idempotent:
-    description: Whether a second run with the same options changes nothing.
     support: partial
     details:
       - O(state=started), O(state=stopped) and O(enabled) change nothing
         when the unit is already so; O(state=restarted) and
         O(state=reloaded) always act.
   platform:
-    description: The target platforms.
     platforms: posix
     support: full
     details: Hosts with systemd as PID 1.

@@ -131,26 +131,28 @@ options:
     type: list
     elements: str
     default: []
+extends_documentation_fragment:
+  - containerlinux.etcd.attributes
 attributes:
+  action:
+    support: full
+    details:
+      - An action plugin of the same name reads the unit and its drop-ins
+        through the connection and answers on the controller, so the task
+        works on hosts without Python.
   check_mode:
-    description: Can run in check mode and return the changed status
-      prediction without modifying the target.
     support: full
     details: The module only reads; it returns the same result in check
       mode and never changes anything.
   diff_mode:
-    description: Will return details on what has changed when in diff mode.
     support: none
     details: Nothing changes, so there is nothing to show.
   idempotent:
-    description: When run twice in a row outside check mode with the same
-      arguments, the second invocation indicates no change.
     support: full
     details: It never changes anything; the same unit, drop-ins and options
       give the same value, and composing from a value composed before gives
       that value back.
   platform:
-    description: Target operating systems the module runs on.
     support: full
     platforms: posix
     details: Reads the unit with Python on the host; give O(base) and
