@@ -14,10 +14,12 @@ from typing import Any
 
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail, AnsibleError
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.containerlinux.etcd.plugins.plugin_utils import (
     _host_shell as hs,
+)
+from ansible_collections.containerlinux.etcd.plugins.plugin_utils._host_action import (  # noqa: E501
+    HostShellAction,
 )
 
 ARGUMENT_SPEC = {
@@ -52,15 +54,8 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-class ActionModule(ActionBase):
+class ActionModule(HostShellAction):
     TRANSFERS_FILES = True
-    _supports_check_mode = True
-    _supports_async = False
-
-    def _shell(self, script: str) -> dict[str, Any]:
-        return self._low_level_execute_command(
-            hs.as_command(script), sudoable=True
-        )
 
     def _fail(self, res: dict[str, Any], what: str) -> None:
         err = (res.get("stderr") or res.get("stdout") or "").strip()

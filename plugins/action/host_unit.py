@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.containerlinux.etcd.plugins.plugin_utils import (
     _host_shell as hs,
+)
+from ansible_collections.containerlinux.etcd.plugins.plugin_utils._host_action import (  # noqa: E501
+    HostShellAction,
 )
 
 ARGUMENT_SPEC = {
@@ -40,15 +42,7 @@ STATUS_KEYS = (
 )
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
-
-    def _shell(self, script: str) -> dict[str, Any]:
-        return self._low_level_execute_command(
-            hs.as_command(script), sudoable=True
-        )
-
+class ActionModule(HostShellAction):
     def run(
         self, tmp: Any = None, task_vars: dict[str, Any] | None = None
     ) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from ansible.errors import AnsibleActionFail
-from ansible.plugins.action import ActionBase
 
 from ansible_collections.containerlinux.etcd.plugins.module_utils._rkt import (
     MUTUALLY_EXCLUSIVE,
@@ -29,21 +28,16 @@ from ansible_collections.containerlinux.etcd.plugins.module_utils._systemd impor
 from ansible_collections.containerlinux.etcd.plugins.plugin_utils import (
     _host_shell as hs,
 )
+from ansible_collections.containerlinux.etcd.plugins.plugin_utils._host_action import (  # noqa: E501
+    HostShellAction,
+)
 
 # Paths are host paths: plain strings here (type path would expand them on
 # the controller).
 ARGUMENT_SPEC = argument_spec("str")
 
 
-class ActionModule(ActionBase):
-    _supports_check_mode = True
-    _supports_async = False
-
-    def _shell(self, script: str) -> dict[str, Any]:
-        return self._low_level_execute_command(
-            hs.as_command(script), sudoable=True
-        )
-
+class ActionModule(HostShellAction):
     def run(
         self, tmp: Any = None, task_vars: dict[str, Any] | None = None
     ) -> dict[str, Any]:
