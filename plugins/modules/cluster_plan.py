@@ -56,6 +56,10 @@ options:
 extends_documentation_fragment:
   - containerlinux.etcd.attributes
 attributes:
+  async:
+    support: none
+  facts:
+    support: none
   action:
     support: full
   check_mode:

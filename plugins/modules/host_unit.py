@@ -86,6 +86,8 @@ seealso:
 extends_documentation_fragment:
   - containerlinux.etcd.attributes
 attributes:
+  facts:
+    support: none
   action:
     support: full
     details: The work is done by an action plugin on the controller.

@@ -134,6 +134,10 @@ options:
 extends_documentation_fragment:
   - containerlinux.etcd.attributes
 attributes:
+  async:
+    support: none
+  facts:
+    support: none
   action:
     support: full
     details:
