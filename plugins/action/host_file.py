@@ -54,6 +54,18 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
+def _report_wanted(result, state, changes, mode, uid, owner, gid, group):
+    """What check mode reports for what would change."""
+    if mode is not None:
+        result["mode"] = mode
+    if uid is not None and uid != state.uid:
+        result.update(uid=uid, owner=owner)
+    if gid is not None and gid != state.gid:
+        result.update(gid=gid, group=group)
+    if changes:
+        result["changes"] = changes
+
+
 class ActionModule(HostShellAction):
     TRANSFERS_FILES = True
 
@@ -202,15 +214,7 @@ class ActionModule(HostShellAction):
             "owner": state.user,
             "group": state.group,
         }
-        # What check mode reports for what would change.
-        if mode is not None:
-            result["mode"] = mode
-        if uid is not None and uid != state.uid:
-            result.update(uid=uid, owner=owner)
-        if gid is not None and gid != state.gid:
-            result.update(gid=gid, group=group)
-        if changes:
-            result["changes"] = changes
+        _report_wanted(result, state, changes, mode, uid, owner, gid, group)
         if changes and self._want_diff():
             result["diff"] = self._diff(
                 dest, state, data, changes, mode, owner, group
@@ -279,15 +283,7 @@ class ActionModule(HostShellAction):
             "owner": state.user,
             "group": state.group,
         }
-        # What check mode reports for what would change.
-        if mode is not None:
-            result["mode"] = mode
-        if uid is not None and uid != state.uid:
-            result.update(uid=uid, owner=owner)
-        if gid is not None and gid != state.gid:
-            result.update(gid=gid, group=group)
-        if changes:
-            result["changes"] = changes
+        _report_wanted(result, state, changes, mode, uid, owner, gid, group)
         if changes and self._want_diff():
             result["diff"] = hs.directory_diff(
                 dest, state, changes, mode=mode, uid=uid, gid=gid
